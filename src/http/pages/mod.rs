@@ -1,0 +1,740 @@
+//! Server-rendered pages (askama templates in `web/templates`); every page works without
+//! JavaScript. Forms carry a per-session CSRF token; state changes are role-checked.
+
+mod form;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use self::form::{Choices, SubmissionForm, first, pairs};
+use super::api::SearchParams;
+use super::error::PageError;
+use super::extract::Session;
+use crate::auth::{self, SESSION_COOKIE, SESSION_SECONDS};
+use crate::digest;
+use crate::domain::{FieldError, PublicReport, Taxonomy, enum_str};
+use crate::error::AppError;
+use crate::intake;
+use crate::patterns::{self, PatternMatrix};
+use crate::scrub::Finding;
+use crate::search::{FacetCount, SearchResults};
+use crate::state::AppState;
+use crate::store::{Digest, SubmissionRecord, SubmissionStatus, SubmissionSummary};
+
+type PageResult = Result<Response, PageError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/style.css", get(stylesheet))
+        .route("/search", get(search_page))
+        .route("/reports/{id}", get(report_page))
+        .route("/submit", get(submit_form).post(submit_post))
+        .route("/submissions/{id}", get(preview_page))
+        .route("/submissions/{id}/revise", post(revise_post))
+        .route("/submissions/{id}/confirm", post(confirm_post))
+        .route("/my/submissions", get(my_submissions))
+        .route("/login", get(login_form).post(login_post))
+        .route("/logout", post(logout_post))
+        .route("/moderation", get(moderation_queue))
+        .route("/moderation/{id}", get(moderation_detail))
+        .route("/moderation/{id}/publish", post(moderation_publish))
+        .route("/moderation/{id}/reject", post(moderation_reject))
+        .route("/patterns", get(patterns_page))
+        .route("/digests", get(digests_page).post(digest_create))
+        .route("/digests/new", get(digest_form))
+        .route("/digests/{slug}", get(digest_page))
+        .fallback(not_found)
+}
+
+async fn not_found() -> PageError {
+    PageError(AppError::NotFound)
+}
+
+/// What every page's header needs: who is signed in and the CSRF token for forms.
+pub struct Chrome {
+    pub current: &'static str,
+    pub user_email: Option<String>,
+    pub is_moderator: bool,
+    pub is_submitter: bool,
+    pub csrf: String,
+}
+
+impl Chrome {
+    fn new(session: &Session, current: &'static str) -> Chrome {
+        Chrome {
+            current,
+            user_email: session.user.as_ref().map(|u| u.email.clone()),
+            is_moderator: session.user.as_ref().is_some_and(|u| u.role.can_moderate()),
+            is_submitter: session.user.as_ref().is_some_and(|u| u.org_id.is_some()),
+            csrf: session.csrf.clone(),
+        }
+    }
+
+    fn anonymous() -> Chrome {
+        Chrome {
+            current: "",
+            user_email: None,
+            is_moderator: false,
+            is_submitter: false,
+            csrf: String::new(),
+        }
+    }
+}
+
+fn render(t: &impl Template) -> PageResult {
+    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: Chrome,
+    status: u16,
+    reason: &'a str,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage {
+        chrome: Chrome::anonymous(),
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("Error"),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        include_str!("../../../web/static/style.css"),
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------- public pages
+
+/// A report as listed on a page.
+pub struct ReportCard {
+    pub id: String,
+    pub title: String,
+    pub period: String,
+    pub severity: String,
+    pub kind: String,
+    pub technologies: Vec<(String, String)>,
+}
+
+impl ReportCard {
+    fn from_report(r: &PublicReport) -> ReportCard {
+        let t = Taxonomy::bundled();
+        ReportCard {
+            id: r.id.clone(),
+            title: r.content.title.clone(),
+            period: r.content.period.clone(),
+            severity: enum_str(&r.content.severity),
+            kind: enum_str(&r.content.kind),
+            technologies: r
+                .content
+                .technologies
+                .iter()
+                .map(|x| (x.id.clone(), t.technology_label(&x.id).to_string()))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    recent: Vec<ReportCard>,
+    report_count: i64,
+}
+
+async fn home(State(state): State<AppState>, session: Session) -> PageResult {
+    let recent = state.store.reports_page(None, 8).await?;
+    render(&HomePage {
+        chrome: Chrome::new(&session, "home"),
+        recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+        report_count: state.store.report_count().await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    q: String,
+    technology: String,
+    factor: String,
+    severity: String,
+    kind: String,
+    sort: String,
+    results: Option<SearchResults>,
+    error: Option<String>,
+    page: usize,
+    pages: usize,
+    tech_links: Vec<FacetLink>,
+    factor_links: Vec<FacetLink>,
+}
+
+/// A facet value with the URL that toggles it.
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub active: bool,
+    pub href: String,
+}
+
+fn search_href(q: &str, technology: &str, factor: &str, severity: &str, kind: &str, sort: &str, page: usize) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [("q", q), ("technology", technology), ("factor", factor), ("severity", severity), ("kind", kind), ("sort", sort)] {
+        if !v.is_empty() {
+            s.append_pair(k, v);
+        }
+    }
+    if page > 1 {
+        s.append_pair("page", &page.to_string());
+    }
+    format!("/search?{}", s.finish())
+}
+
+fn toggle(list: &str, id: &str) -> String {
+    let mut items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    if let Some(pos) = items.iter().position(|x| *x == id) {
+        items.remove(pos);
+    } else {
+        items.push(id);
+    }
+    items.join(",")
+}
+
+async fn search_page(State(state): State<AppState>, session: Session, Query(params): Query<SearchParams>) -> PageResult {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (q, technology, factor, severity, kind, sort) =
+        (s(&params.q), s(&params.technology), s(&params.factor), s(&params.severity), s(&params.kind), s(&params.sort));
+    let mut page = SearchPage {
+        chrome: Chrome::new(&session, "search"),
+        q: q.clone(),
+        technology: technology.clone(),
+        factor: factor.clone(),
+        severity: severity.clone(),
+        kind: kind.clone(),
+        sort: sort.clone(),
+        results: None,
+        error: None,
+        page: params.page.unwrap_or(1).max(1),
+        pages: 0,
+        tech_links: Vec::new(),
+        factor_links: Vec::new(),
+    };
+    match params.to_query() {
+        Err(AppError::Invalid(errors)) => {
+            page.error = Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "));
+        }
+        Err(e) => return Err(e.into()),
+        Ok(query) => {
+            let per_page = query.limit;
+            let results = state.index.search(query).await?;
+            page.pages = results.total.div_ceil(per_page);
+            let links = |counts: &[FacetCount], list: &str, is_tech: bool| -> Vec<FacetLink> {
+                counts
+                    .iter()
+                    .take(15)
+                    .map(|c| {
+                        let toggled = toggle(list, &c.id);
+                        let (t, f) = if is_tech { (toggled.as_str(), factor.as_str()) } else { (technology.as_str(), toggled.as_str()) };
+                        FacetLink {
+                            label: c.label.clone(),
+                            count: c.count,
+                            active: list.split(',').any(|x| x.trim() == c.id),
+                            href: search_href(&q, t, f, &severity, &kind, &sort, 1),
+                        }
+                    })
+                    .collect()
+            };
+            page.tech_links = links(&results.technologies, &technology, true);
+            page.factor_links = links(&results.factors, &factor, false);
+            page.results = Some(results);
+        }
+    }
+    render(&page)
+}
+
+impl SearchPage {
+    fn page_href(&self, page: usize) -> String {
+        search_href(&self.q, &self.technology, &self.factor, &self.severity, &self.kind, &self.sort, page)
+    }
+    fn clear_href(&self) -> String {
+        search_href(&self.q, "", "", "", "", &self.sort, 1)
+    }
+}
+
+/// A labelled fact on a report page.
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    report: PublicReport,
+    facts: Vec<Fact>,
+    technologies: Vec<(String, String, Option<String>)>,
+    factors: Vec<(String, String, String, String)>,
+    summary_html: String,
+    narrative_html: String,
+    impact_html: String,
+    detection_html: String,
+    trigger_html: String,
+    mitigation_html: String,
+    went_well_html: String,
+    lessons_html: String,
+}
+
+async fn report_page(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+    let report = state.store.report(&id).await?.ok_or(AppError::NotFound)?;
+    let t = Taxonomy::bundled();
+    let ch = Choices::new();
+    let c = &report.content;
+    let facts = vec![
+        Fact { label: "Period", value: c.period.clone() },
+        Fact { label: "Severity", value: Choices::label(&ch.severities, &enum_str(&c.severity)).to_string() },
+        Fact { label: "Kind", value: Choices::label(&ch.kinds, &enum_str(&c.kind)).to_string() },
+        Fact { label: "Duration", value: Choices::label(&ch.durations, &enum_str(&c.duration)).to_string() },
+        Fact { label: "Detected by", value: Choices::label(&ch.detection, &enum_str(&c.detection.method)).to_string() },
+        Fact { label: "Time to detect", value: Choices::label(&ch.durations, &enum_str(&c.detection.time_to_detect)).to_string() },
+        Fact { label: "Trigger", value: Choices::label(&ch.changes, &enum_str(&c.trigger.change_type)).to_string() },
+        Fact {
+            label: "Impact",
+            value: c.impact.types.iter().map(|i| Choices::label(&ch.impacts, &enum_str(i)).to_string()).collect::<Vec<_>>().join(", "),
+        },
+        Fact { label: "Customer visible", value: if c.impact.customer_visible { "Yes" } else { "No" }.to_string() },
+        Fact { label: "Sector", value: Choices::label(&ch.sectors, &enum_str(&c.context.sector)).to_string() },
+        Fact { label: "Organisation size", value: Choices::label(&ch.sizes, &enum_str(&c.context.size_band)).to_string() },
+    ];
+    let md = digest::render_markdown;
+    render(&ReportPage {
+        chrome: Chrome::new(&session, "search"),
+        technologies: c.technologies.iter().map(|x| (x.id.clone(), t.technology_label(&x.id).to_string(), x.version.clone())).collect(),
+        factors: c
+            .contributing_factors
+            .iter()
+            .map(|f| (f.id.clone(), t.factor_label(&f.id).to_string(), md(&f.description), md(&f.decision_context)))
+            .collect(),
+        summary_html: md(&c.summary),
+        narrative_html: md(&c.narrative),
+        impact_html: md(&c.impact.description),
+        detection_html: md(&c.detection.notes),
+        trigger_html: md(&c.trigger.description),
+        mitigation_html: md(&c.mitigation),
+        went_well_html: md(&c.what_went_well),
+        lessons_html: md(&c.lessons),
+        facts,
+        report: report.clone(),
+    })
+}
+
+// ---------------------------------------------------------------- submitting
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitPage {
+    chrome: Chrome,
+    form: SubmissionForm,
+    errors: Vec<FieldError>,
+    choices: Choices,
+}
+
+async fn submit_form(session: Session) -> PageResult {
+    session.require_org()?;
+    render(&SubmitPage {
+        chrome: Chrome::new(&session, "submit"),
+        form: SubmissionForm { period: String::new(), ..Default::default() },
+        errors: Vec::new(),
+        choices: Choices::new(),
+    })
+}
+
+async fn submit_post(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
+    let org_id = session.require_org()?.to_string();
+    let form = SubmissionForm::from_pairs(&pairs(&body));
+    session.check_csrf(&form.csrf)?;
+    let result = match form.to_submission() {
+        Ok(sub) => intake::submit(&state, &org_id, sub, SubmissionStatus::Draft).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(view) => Ok(Redirect::to(&format!("/submissions/{}", view.id)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = render(&SubmitPage { chrome: Chrome::new(&session, "submit"), form, errors, choices: Choices::new() })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One scrubbed field with its redactions marked, for the preview and moderation pages.
+pub struct MarkedField {
+    pub label: String,
+    pub html: String,
+}
+
+/// Escapes a scrubbed field and wraps each placeholder in a `<mark>` naming its kind and rule.
+fn mark(text: &str, findings: &[&Finding]) -> String {
+    let esc = |s: &str| askama::filters::escape(s, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default();
+    let mut out = String::new();
+    let mut cursor = 0;
+    let mut spans: Vec<&&Finding> = findings.iter().collect();
+    spans.sort_by_key(|f| f.start);
+    for f in spans {
+        if f.start < cursor || f.end > text.len() || !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) {
+            continue;
+        }
+        out.push_str(&esc(&text[cursor..f.start]));
+        out.push_str(&format!(
+            "<mark class=\"redaction kind-{}\" title=\"{} ({})\">{}</mark>",
+            esc(&f.kind),
+            esc(&f.kind),
+            esc(&f.rule),
+            esc(&text[f.start..f.end])
+        ));
+        cursor = f.end;
+    }
+    out.push_str(&esc(&text[cursor..]));
+    out
+}
+
+fn marked_fields(record: &SubmissionRecord) -> Vec<MarkedField> {
+    let findings = record.findings.clone().unwrap_or_default();
+    let c = &record.scrubbed;
+    let mut fields: Vec<(String, String, &str)> = vec![
+        ("title".into(), "Title".into(), c.title.as_str()),
+        ("summary".into(), "Summary".into(), &c.summary),
+        ("narrative".into(), "Narrative".into(), &c.narrative),
+        ("impact.description".into(), "Impact".into(), &c.impact.description),
+        ("detection.notes".into(), "Detection".into(), &c.detection.notes),
+        ("trigger.description".into(), "Trigger".into(), &c.trigger.description),
+    ];
+    for (i, f) in c.contributing_factors.iter().enumerate() {
+        fields.push((format!("contributing_factors[{i}].description"), format!("Factor: {}", f.id), &f.description));
+    }
+    for (i, t) in c.timeline.iter().enumerate() {
+        fields.push((format!("timeline[{i}].event"), format!("Timeline {}", t.offset), &t.event));
+    }
+    fields.push(("mitigation".into(), "Mitigation".into(), &c.mitigation));
+    fields.push(("what_went_well".into(), "What went well".into(), &c.what_went_well));
+    fields.push(("lessons".into(), "Lessons".into(), &c.lessons));
+    for (i, a) in c.action_items.iter().enumerate() {
+        fields.push((format!("action_items[{i}].description"), format!("Action ({})", enum_str(&a.category)), &a.description));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, _, text)| !text.is_empty())
+        .map(|(path, label, text)| {
+            let here: Vec<&Finding> = findings.iter().filter(|f| f.field == path).collect();
+            MarkedField { label, html: mark(text, &here) }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "preview.html")]
+struct PreviewPage {
+    chrome: Chrome,
+    record: SubmissionRecord,
+    fields: Vec<MarkedField>,
+    findings: Vec<Finding>,
+    moderating: bool,
+}
+
+async fn preview_page(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+    let org_id = session.require_org()?;
+    let record = intake::owned(&state, org_id, &id).await?;
+    render(&PreviewPage {
+        chrome: Chrome::new(&session, "submit"),
+        fields: marked_fields(&record),
+        findings: record.findings.clone().unwrap_or_default(),
+        record,
+        moderating: false,
+    })
+}
+
+async fn revise_post(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+    let org_id = session.require_org()?.to_string();
+    let p = pairs(&body);
+    session.check_csrf(&first(&p, "csrf"))?;
+    let add: Vec<String> = first(&p, "add_terms").lines().map(str::to_string).collect();
+    let keep = form::all(&p, "keep");
+    intake::revise(&state, &org_id, &id, add, keep).await?;
+    Ok(Redirect::to(&format!("/submissions/{id}")).into_response())
+}
+
+async fn confirm_post(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+    let org_id = session.require_org()?.to_string();
+    session.check_csrf(&first(&pairs(&body), "csrf"))?;
+    intake::confirm(&state, &org_id, &id).await?;
+    Ok(Redirect::to("/my/submissions").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "submissions.html")]
+struct SubmissionsPage {
+    chrome: Chrome,
+    heading: &'static str,
+    rows: Vec<SubmissionSummary>,
+    link_prefix: &'static str,
+}
+
+async fn my_submissions(State(state): State<AppState>, session: Session) -> PageResult {
+    let org_id = session.require_org()?;
+    render(&SubmissionsPage {
+        chrome: Chrome::new(&session, "mine"),
+        heading: "Your organisation's submissions",
+        rows: state.store.org_submissions(org_id).await?,
+        link_prefix: "/submissions/",
+    })
+}
+
+// ---------------------------------------------------------------- sessions
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    email: String,
+    error: Option<String>,
+}
+
+async fn login_form(session: Session) -> PageResult {
+    render(&LoginPage { chrome: Chrome::new(&session, "login"), email: String::new(), error: None })
+}
+
+async fn login_post(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let email = first(&p, "email");
+    let password = first(&p, "password");
+    let found = state.store.user_by_email(&email).await?;
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let ok = auth::verify_password(password, hash).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        let mut response = render(&LoginPage {
+            chrome: Chrome::new(&session, "login"),
+            email,
+            error: Some("Wrong email or password.".into()),
+        })?;
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    };
+    // A fresh session id at every login (no fixation); the old one is dropped.
+    if let Some(old) = &session.id_hash {
+        state.store.delete_session(old).await?;
+    }
+    let session_id = auth::random_token(32);
+    let csrf = auth::random_token(32);
+    state
+        .store
+        .create_session(&auth::hash_secret(&session_id), &user.id, &csrf, crate::store::now() + SESSION_SECONDS)
+        .await?;
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}");
+    let target = if user.role.can_moderate() { "/moderation" } else { "/my/submissions" };
+    let mut response = Redirect::to(target).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
+    Ok(response)
+}
+
+async fn logout_post(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
+    session.check_csrf(&first(&pairs(&body), "csrf"))?;
+    if let Some(id) = &session.id_hash {
+        state.store.delete_session(id).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("cp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+// ---------------------------------------------------------------- moderation
+
+async fn moderation_queue(State(state): State<AppState>, session: Session) -> PageResult {
+    session.require_moderator()?;
+    render(&SubmissionsPage {
+        chrome: Chrome::new(&session, "moderation"),
+        heading: "Moderation queue",
+        rows: state.store.submissions_with_status(SubmissionStatus::Submitted).await?,
+        link_prefix: "/moderation/",
+    })
+}
+
+async fn moderation_detail(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+    session.require_moderator()?;
+    let record = state.store.submission(&id).await?.ok_or(AppError::NotFound)?;
+    render(&PreviewPage {
+        chrome: Chrome::new(&session, "moderation"),
+        fields: marked_fields(&record),
+        findings: record.findings.clone().unwrap_or_default(),
+        record,
+        moderating: true,
+    })
+}
+
+async fn moderation_publish(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+    session.require_moderator()?;
+    session.check_csrf(&first(&pairs(&body), "csrf"))?;
+    let report_id = crate::publish::publish(&state, &id).await?;
+    Ok(Redirect::to(&format!("/reports/{report_id}")).into_response())
+}
+
+async fn moderation_reject(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+    session.require_moderator()?;
+    let p = pairs(&body);
+    session.check_csrf(&first(&p, "csrf"))?;
+    crate::publish::reject(&state, &id, &first(&p, "reason")).await?;
+    Ok(Redirect::to("/moderation").into_response())
+}
+
+// ---------------------------------------------------------------- patterns and digests
+
+#[derive(Template)]
+#[template(path = "patterns.html")]
+struct PatternsPage {
+    chrome: Chrome,
+    matrix: PatternMatrix,
+    report_count: i64,
+}
+
+impl PatternsPage {
+    /// Tint step 1–5 of a shown cell, for the heat-map without inline styles.
+    fn level(&self, count: i64) -> i64 {
+        let max = self.matrix.max_count().max(1);
+        ((count * 5 + max - 1) / max).clamp(1, 5)
+    }
+}
+
+async fn patterns_page(State(state): State<AppState>, session: Session) -> PageResult {
+    render(&PatternsPage {
+        chrome: Chrome::new(&session, "patterns"),
+        matrix: patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?,
+        report_count: state.store.report_count().await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "digests.html")]
+struct DigestsPage {
+    chrome: Chrome,
+    digests: Vec<Digest>,
+}
+
+async fn digests_page(State(state): State<AppState>, session: Session) -> PageResult {
+    render(&DigestsPage { chrome: Chrome::new(&session, "digests"), digests: state.store.digests().await? })
+}
+
+#[derive(Template)]
+#[template(path = "digest_new.html")]
+struct DigestFormPage {
+    chrome: Chrome,
+    recent: Vec<ReportCard>,
+    title: String,
+    commentary: String,
+    selected: Vec<String>,
+    errors: Vec<FieldError>,
+}
+
+async fn digest_form(State(state): State<AppState>, session: Session) -> PageResult {
+    session.require_moderator()?;
+    let recent = state.store.reports_page(None, 100).await?;
+    render(&DigestFormPage {
+        chrome: Chrome::new(&session, "digests"),
+        recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+        title: String::new(),
+        commentary: String::new(),
+        selected: Vec::new(),
+        errors: Vec::new(),
+    })
+}
+
+async fn digest_create(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
+    session.require_moderator()?;
+    let p = pairs(&body);
+    session.check_csrf(&first(&p, "csrf"))?;
+    let (title, commentary, selected) = (first(&p, "title"), first(&p, "commentary"), form::all(&p, "report"));
+    match digest::create(state.store.as_ref(), title.clone(), commentary.clone(), selected.clone(), None).await {
+        Ok(d) => Ok(Redirect::to(&format!("/digests/{}", d.slug)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let recent = state.store.reports_page(None, 100).await?;
+            let mut response = render(&DigestFormPage {
+                chrome: Chrome::new(&session, "digests"),
+                recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+                title,
+                commentary,
+                selected,
+                errors,
+            })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "digest.html")]
+struct DigestPage {
+    chrome: Chrome,
+    digest: Digest,
+    commentary_html: String,
+    reports: Vec<ReportCard>,
+}
+
+async fn digest_page(State(state): State<AppState>, session: Session, Path(slug): Path<String>) -> PageResult {
+    let (slug, markdown) = match slug.strip_suffix(".md") {
+        Some(s) => (s.to_string(), true),
+        None => (slug, false),
+    };
+    let digest = state.store.digest(&slug).await?.ok_or(AppError::NotFound)?;
+    let mut reports = Vec::new();
+    for id in &digest.report_ids {
+        if let Some(r) = state.store.report(id).await? {
+            reports.push(r);
+        }
+    }
+    if markdown {
+        let text = digest::to_markdown(&digest, &reports, &state.config.public_url);
+        let disposition = format!("attachment; filename=\"{}.md\"", digest.slug);
+        return Ok((
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/markdown; charset=utf-8")),
+                (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.to_string()))?),
+            ],
+            text,
+        )
+            .into_response());
+    }
+    render(&DigestPage {
+        chrome: Chrome::new(&session, "digests"),
+        commentary_html: digest::render_markdown(&digest.commentary),
+        reports: reports.iter().map(ReportCard::from_report).collect(),
+        digest,
+    })
+}

@@ -1,0 +1,190 @@
+//! Rule packs: the TOML files in `scrubbers/`, parsed and compiled into matchers.
+//! Each rule carries its own examples, which the test suite runs.
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use serde::Deserialize;
+
+use super::ScrubError;
+
+/// The packs compiled into the binary, cheapest pass first.
+const BUNDLED_PACKS: &[(&str, &str)] = &[("network", include_str!("../../scrubbers/network.toml"))];
+const KINDS_TOML: &str = include_str!("../../scrubbers/kinds.toml");
+const PUBLIC_DOMAINS: &str = include_str!("../../scrubbers/public-domains.txt");
+const HOST_SUFFIXES: &str = include_str!("../../scrubbers/host-suffixes.txt");
+
+#[derive(Debug, Deserialize)]
+struct PackFile {
+    pack: PackMeta,
+    #[serde(default)]
+    rule: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PackMeta {
+    id: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Example {
+    pub input: String,
+    pub expected: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleSpec {
+    id: String,
+    kind: String,
+    pattern: String,
+    /// Case-insensitive literals; the rule only runs on text containing one of them.
+    #[serde(default)]
+    keywords: Vec<String>,
+    /// Capture group that holds the value to redact (0 = whole match).
+    #[serde(default)]
+    group: usize,
+    /// A built-in check the match must pass (`ipv4`, `ipv6`, `hostname`, `url`).
+    #[serde(default)]
+    validate: Option<String>,
+    /// Characters trimmed off the end of a match (sentence punctuation after a URL).
+    #[serde(default)]
+    trim_end: String,
+    /// Reject matches glued to a letter, digit or underscore on either side.
+    #[serde(default)]
+    boundary: bool,
+    #[serde(default)]
+    examples: Vec<Example>,
+}
+
+/// A check that a regex match must also pass before it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    Ipv4,
+    Ipv6,
+    Hostname,
+    Url,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: String,
+    pub regex: Regex,
+    pub keywords: Vec<String>,
+    pub group: usize,
+    pub validator: Option<Validator>,
+    pub trim_end: String,
+    pub boundary: bool,
+    pub examples: Vec<Example>,
+}
+
+/// How a kind of finding is replaced: a fixed label, a number or a letter sequence.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KindSpec {
+    /// Template: `{n}` becomes 1, 2, 3…; `{A}` becomes A, B, C…; otherwise used as is.
+    pub placeholder: String,
+    /// Whether a submitter may un-redact a finding of this kind (never for secrets).
+    #[serde(default = "default_true")]
+    pub reversible: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+struct KindsFile {
+    kind: std::collections::BTreeMap<String, KindSpec>,
+}
+
+/// Everything compiled from `scrubbers/`.
+#[derive(Debug)]
+pub struct Packs {
+    pub rules: Vec<Rule>,
+    /// One automaton over every rule's keywords; pattern i belongs to `keyword_rule[i]`.
+    pub keyword_matcher: AhoCorasick,
+    pub keyword_rule: Vec<usize>,
+    pub kinds: std::collections::BTreeMap<String, KindSpec>,
+    pub public_domains: Vec<String>,
+    pub host_suffixes: std::collections::HashSet<String>,
+}
+
+impl Packs {
+    pub fn bundled() -> Result<Packs, ScrubError> {
+        Packs::compile(BUNDLED_PACKS, KINDS_TOML, PUBLIC_DOMAINS, HOST_SUFFIXES)
+    }
+
+    pub fn compile(
+        packs: &[(&str, &str)],
+        kinds: &str,
+        public_domains: &str,
+        host_suffixes: &str,
+    ) -> Result<Packs, ScrubError> {
+        let kinds: KindsFile =
+            toml::from_str(kinds).map_err(|e| ScrubError::Pack(format!("kinds.toml: {e}")))?;
+        let mut rules = Vec::new();
+        for (name, text) in packs {
+            let file: PackFile =
+                toml::from_str(text).map_err(|e| ScrubError::Pack(format!("{name}.toml: {e}")))?;
+            for spec in file.rule {
+                let id = format!("{}.{}", file.pack.id, spec.id);
+                if !kinds.kind.contains_key(&spec.kind) {
+                    return Err(ScrubError::Pack(format!("rule {id}: unknown kind {}", spec.kind)));
+                }
+                let regex = regex::RegexBuilder::new(&spec.pattern)
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_err(|e| ScrubError::Pack(format!("rule {id}: {e}")))?;
+                let validator = match spec.validate.as_deref() {
+                    None => None,
+                    Some("ipv4") => Some(Validator::Ipv4),
+                    Some("ipv6") => Some(Validator::Ipv6),
+                    Some("hostname") => Some(Validator::Hostname),
+                    Some("url") => Some(Validator::Url),
+                    Some(other) => {
+                        return Err(ScrubError::Pack(format!("rule {id}: unknown validator {other}")));
+                    }
+                };
+                rules.push(Rule {
+                    id,
+                    kind: spec.kind,
+                    regex,
+                    keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
+                    group: spec.group,
+                    validator,
+                    trim_end: spec.trim_end,
+                    boundary: spec.boundary,
+                    examples: spec.examples,
+                });
+            }
+        }
+        let mut keywords = Vec::new();
+        let mut keyword_rule = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for k in &rule.keywords {
+                keywords.push(k.clone());
+                keyword_rule.push(i);
+            }
+        }
+        let keyword_matcher = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&keywords)
+            .map_err(|e| ScrubError::Pack(format!("keywords: {e}")))?;
+        Ok(Packs {
+            rules,
+            keyword_matcher,
+            keyword_rule,
+            kinds: kinds.kind,
+            public_domains: data_lines(public_domains),
+            host_suffixes: data_lines(host_suffixes).into_iter().collect(),
+        })
+    }
+}
+
+/// Non-empty, non-comment lines of a data file, lower-cased.
+fn data_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.to_lowercase())
+        .collect()
+}

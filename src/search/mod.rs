@@ -1,0 +1,156 @@
+//! Full-text search over published reports: the tantivy schema, the single indexer task that
+//! follows the outbox, and queries with taxonomy-aware boosting, filters, facets and snippets.
+
+mod indexer;
+mod query;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tantivy::schema::{
+    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+pub use indexer::{Indexer, IndexerHandle};
+pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder};
+
+/// Bump when the schema or the way documents are built changes: the index is rebuilt on start.
+pub const INDEX_SCHEMA_VERSION: u32 = 1;
+const VERSION_FILE: &str = "commonplace-schema-version";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory error: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("search index I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search is overloaded, try again")]
+    Busy,
+    #[error("search task failed: {0}")]
+    Task(String),
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub body: Field,
+    pub tech: Field,
+    pub factor: Field,
+    pub severity: Field,
+    pub kind: Field,
+    pub period: Field,
+    pub position: Field,
+    pub meta: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = TextFieldIndexing::default()
+        .set_tokenizer("en_stem")
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text_stored = TextOptions::default().set_indexing_options(stemmed.clone()).set_stored();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text_stored.clone()),
+        summary: b.add_text_field("summary", text_stored.clone()),
+        body: b.add_text_field("body", text_stored),
+        tech: b.add_facet_field("tech", FacetOptions::default()),
+        factor: b.add_facet_field("factor", FacetOptions::default()),
+        severity: b.add_text_field("severity", STRING),
+        kind: b.add_text_field("kind", STRING),
+        period: b.add_text_field("period", STRING),
+        position: b.add_i64_field("position", INDEXED | tantivy::schema::FAST),
+        meta: b.add_text_field("meta", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The index on disk plus a reader; shared by the indexer task and every search.
+#[derive(Clone)]
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+    /// Bounds the number of searches running or waiting on the blocking pool.
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (or rebuilding it from scratch when its schema
+    /// version is stale) as needed. A fresh index has no payload, so the indexer replays the
+    /// whole outbox.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let version_path = dir.join(VERSION_FILE);
+        let current = std::fs::read_to_string(&version_path).ok();
+        if current.as_deref().map(str::trim) != Some(&INDEX_SCHEMA_VERSION.to_string()) {
+            if current.is_some() {
+                tracing::info!("search index schema changed; rebuilding from the database");
+            }
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path)?;
+                } else {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+        }
+        let (schema, fields) = build_schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema)?;
+        std::fs::write(&version_path, INDEX_SCHEMA_VERSION.to_string())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+            permits: Arc::new(tokio::sync::Semaphore::new(64)),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The outbox position the index has committed up to.
+    pub fn committed_seq(&self) -> Result<i64, SearchError> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0))
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a search on the blocking pool; `Busy` when too many are already queued.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let permit = self
+            .permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| SearchError::Busy)?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            query::run(&this, &query)
+        })
+        .await
+        .map_err(|e| SearchError::Task(e.to_string()))?
+    }
+}
