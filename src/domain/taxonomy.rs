@@ -266,7 +266,7 @@ mod tests {
     #[test]
     fn unknown_ids_get_close_suggestions() {
         let t = Taxonomy::bundled();
-        assert!(t.suggest_technologies("postgressql").contains(&"postgresql".to_string()));
+        assert!(t.suggest_technologies("postgresqlx").contains(&"postgresql".to_string()));
         assert!(t.suggest_factors("replication-failovr").contains(&"replication-failover".to_string()));
     }
 }

@@ -1,0 +1,9 @@
+//! One integration test binary: the real router over real HTTP, against SQLite always and
+//! PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+mod api;
+mod cli;
+mod common;
+mod flow;
+mod store;
+mod web;
