@@ -20,10 +20,13 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(data_dir: PathBuf, database_url: Option<String>, index_dir: Option<PathBuf>) -> Config {
-        let database_url = database_url.unwrap_or_else(|| {
-            format!("sqlite://{}", data_dir.join("commonplace.db").display())
-        });
+    pub fn new(
+        data_dir: PathBuf,
+        database_url: Option<String>,
+        index_dir: Option<PathBuf>,
+    ) -> Config {
+        let database_url = database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("commonplace.db").display()));
         Config {
             database_url,
             index_dir: index_dir.unwrap_or_else(|| data_dir.join("index")),

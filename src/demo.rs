@@ -36,7 +36,10 @@ pub struct DemoAccounts {
 /// Number of organisations and submissions in the bundled corpus.
 pub fn corpus_size() -> anyhow::Result<(usize, usize)> {
     let corpus: Corpus = serde_json::from_str(CORPUS)?;
-    Ok((corpus.orgs.len(), corpus.orgs.iter().map(|o| o.submissions.len()).sum()))
+    Ok((
+        corpus.orgs.len(),
+        corpus.orgs.iter().map(|o| o.submissions.len()).sum(),
+    ))
 }
 
 /// Loads the corpus unless it is already there. Returns `None` when it was loaded before.
@@ -45,10 +48,16 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
     let Some(first) = corpus.orgs.first() else {
         return Ok(None);
     };
-    if state.store.org_by_name(&first.profile.name).await?.is_some() {
+    if state
+        .store
+        .org_by_name(&first.profile.name)
+        .await?
+        .is_some()
+    {
         return Ok(None);
     }
-    let progress = indicatif::ProgressBar::new(corpus.orgs.iter().map(|o| o.submissions.len() as u64).sum());
+    let progress =
+        indicatif::ProgressBar::new(corpus.orgs.iter().map(|o| o.submissions.len() as u64).sum());
     progress.set_message("loading demo corpus");
     let mut published = 0;
     let mut first_org_id = String::new();
@@ -58,9 +67,10 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
             first_org_id = record.id.clone();
         }
         for sub in &org.submissions {
-            let view = crate::intake::submit(state, &record.id, sub.clone(), SubmissionStatus::Submitted)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo submission `{}`: {e:?}", sub.title))?;
+            let view =
+                crate::intake::submit(state, &record.id, sub.clone(), SubmissionStatus::Submitted)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo submission `{}`: {e:?}", sub.title))?;
             crate::publish::publish(state, &view.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("publishing demo `{}`: {e}", sub.title))?;
@@ -74,7 +84,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
     let moderator_email = "moderator@demo.invalid".to_string();
     state
         .store
-        .create_user(&moderator_email, &auth::hash_password(moderator_password.clone()).await?, Role::Moderator, None)
+        .create_user(
+            &moderator_email,
+            &auth::hash_password(moderator_password.clone()).await?,
+            Role::Moderator,
+            None,
+        )
         .await?;
     let submitter_password = auth::random_token(12);
     let submitter_email = "submitter@demo.invalid".to_string();
@@ -88,7 +103,10 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
         )
         .await?;
     let (org_token, hash) = auth::new_api_token();
-    state.store.create_token(&hash, Some(&first_org_id), None, "demo").await?;
+    state
+        .store
+        .create_token(&hash, Some(&first_org_id), None, "demo")
+        .await?;
 
     let replication: Vec<String> = {
         let query = crate::search::SearchQuery {
@@ -99,8 +117,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
         };
         let head = state.store.outbox_head().await?;
         state.indexer.notify();
-        state.indexer.wait_for(head, std::time::Duration::from_secs(30)).await;
-        state.index.search(query).await?.hits.into_iter().map(|h| h.id).collect()
+        state
+            .indexer
+            .wait_for(head, std::time::Duration::from_secs(30))
+            .await;
+        state
+            .index
+            .search(query)
+            .await?
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
     };
     if !replication.is_empty() {
         crate::digest::create(

@@ -58,9 +58,12 @@ pub async fn submit(
     submission: Submission,
     status: SubmissionStatus,
 ) -> AppResult<SubmissionView> {
-    let submission = validate_submission(submission, Taxonomy::bundled()).map_err(AppError::Invalid)?;
+    let submission =
+        validate_submission(submission, Taxonomy::bundled()).map_err(AppError::Invalid)?;
     let org = state.store.org(org_id).await?.ok_or(AppError::Forbidden)?;
-    let outcome = state.scrubber.scrub_submission(&submission, &org.profile, &[]);
+    let outcome = state
+        .scrubber
+        .scrub_submission(&submission, &org.profile, &[]);
     let id = state
         .store
         .insert_submission(NewSubmission {
@@ -71,7 +74,11 @@ pub async fn submit(
             findings: outcome.findings,
         })
         .await?;
-    let record = state.store.submission(&id).await?.ok_or(AppError::NotFound)?;
+    let record = state
+        .store
+        .submission(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(record.into())
 }
 
@@ -97,11 +104,22 @@ pub async fn revise(
     if record.status != SubmissionStatus::Draft {
         return Err(AppError::Conflict("only a draft can be revised".into()));
     }
-    let raw = record.raw.ok_or(AppError::Conflict("the draft's text is gone".into()))?;
+    let raw = record
+        .raw
+        .ok_or(AppError::Conflict("the draft's text is gone".into()))?;
     let mut org = state.store.org(org_id).await?.ok_or(AppError::Forbidden)?;
     let mut changed = false;
-    for term in add_terms.into_iter().map(|t| t.trim().to_string()).filter(|t| t.chars().count() >= 2) {
-        if !org.profile.extra_terms.iter().any(|t| t.eq_ignore_ascii_case(&term)) {
+    for term in add_terms
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| t.chars().count() >= 2)
+    {
+        if !org
+            .profile
+            .extra_terms
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&term))
+        {
             org.profile.extra_terms.push(term);
             changed = true;
         }
@@ -110,12 +128,18 @@ pub async fn revise(
         state.store.update_org_profile(org_id, &org.profile).await?;
     }
     let mut keep_terms = record.keep_terms;
-    for k in keep.into_iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
+    for k in keep
+        .into_iter()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+    {
         if !keep_terms.contains(&k) {
             keep_terms.push(k);
         }
     }
-    let outcome = state.scrubber.scrub_submission(&raw, &org.profile, &keep_terms);
+    let outcome = state
+        .scrubber
+        .scrub_submission(&raw, &org.profile, &keep_terms);
     state
         .store
         .rescrub_submission(id, &outcome.scrubbed, &outcome.findings, &keep_terms)

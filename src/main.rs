@@ -17,10 +17,19 @@ use commonplace::store::{self, Role, Store, SubmissionStatus};
 use commonplace::{auth, demo, intake};
 
 #[derive(Parser)]
-#[command(name = "commonplace", version, about = "Share postmortems without exposing who you are")]
+#[command(
+    name = "commonplace",
+    version,
+    about = "Share postmortems without exposing who you are"
+)]
 struct Cli {
     /// Directory for the embedded database and the search index.
-    #[arg(long, env = "COMMONPLACE_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "COMMONPLACE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Database URL: sqlite://PATH or postgres://… (default: SQLite under the data dir).
     #[arg(long, env = "DATABASE_URL", global = true)]
@@ -148,13 +157,23 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let config = Config::new(cli.data_dir.clone(), cli.database_url.clone(), cli.index_dir.clone());
+    let config = Config::new(
+        cli.data_dir.clone(),
+        cli.database_url.clone(),
+        cli.index_dir.clone(),
+    );
     if config.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&cli.data_dir)
             .with_context(|| format!("creating data directory {}", cli.data_dir.display()))?;
     }
     match cli.command {
-        Command::Serve { demo: load_demo, listen, public_url, k, secure_cookies } => {
+        Command::Serve {
+            demo: load_demo,
+            listen,
+            public_url,
+            k,
+            secure_cookies,
+        } => {
             let mut config = config;
             config.listen = listen;
             config.public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
@@ -167,25 +186,53 @@ async fn main() -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Org(OrgCommand::Create { name, aliases, domains, products, customers }) => {
+        Command::Org(OrgCommand::Create {
+            name,
+            aliases,
+            domains,
+            products,
+            customers,
+        }) => {
             let store = open_store(&config).await?;
-            let profile = IdentityProfile { name, aliases, domains, products, customers, extra_terms: Vec::new() };
+            let profile = IdentityProfile {
+                name,
+                aliases,
+                domains,
+                products,
+                customers,
+                extra_terms: Vec::new(),
+            };
             if profile.name.trim().is_empty() {
                 bail!("the organisation needs a name");
             }
             let org = store.create_org(&profile).await?;
             let (token, hash) = auth::new_api_token();
-            store.create_token(&hash, Some(&org.id), None, "created with the organisation").await?;
+            store
+                .create_token(&hash, Some(&org.id), None, "created with the organisation")
+                .await?;
             println!("created organisation {} ({})", org.name, org.id);
             println!("API token (shown once, keep it safe):\n{token}");
             Ok(())
         }
-        Command::User(UserCommand::Add { email, role, org, token }) => {
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            org,
+            token,
+        }) => {
             let store = open_store(&config).await?;
             let role = Role::parse(&role).context("unknown role")?;
             let org_id = match (&org, role) {
-                (Some(name), _) => Some(store.org_by_name(name).await?.with_context(|| format!("no organisation named `{name}`"))?.id),
-                (None, Role::Submitter) => bail!("a submitter belongs to an organisation: pass --org NAME"),
+                (Some(name), _) => Some(
+                    store
+                        .org_by_name(name)
+                        .await?
+                        .with_context(|| format!("no organisation named `{name}`"))?
+                        .id,
+                ),
+                (None, Role::Submitter) => {
+                    bail!("a submitter belongs to an organisation: pass --org NAME")
+                }
                 (None, _) => None,
             };
             let mut password = String::new();
@@ -194,21 +241,32 @@ async fn main() -> anyhow::Result<()> {
             if password.chars().count() < 12 {
                 bail!("the password (read from standard input) must be at least 12 characters");
             }
-            let hash = auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let user = store.create_user(&email, &hash, role, org_id.as_deref()).await?;
+            let hash = auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = store
+                .create_user(&email, &hash, role, org_id.as_deref())
+                .await?;
             println!("added {} as {}", user.email, role.as_str());
             if token {
                 let (plain, hash) = auth::new_api_token();
-                store.create_token(&hash, user.org_id.as_deref(), Some(&user.id), "user token").await?;
+                store
+                    .create_token(&hash, user.org_id.as_deref(), Some(&user.id), "user token")
+                    .await?;
                 println!("API token (shown once, keep it safe):\n{plain}");
             }
             Ok(())
         }
         Command::Token(TokenCommand::Create { org }) => {
             let store = open_store(&config).await?;
-            let org = store.org_by_name(&org).await?.with_context(|| format!("no organisation named `{org}`"))?;
+            let org = store
+                .org_by_name(&org)
+                .await?
+                .with_context(|| format!("no organisation named `{org}`"))?;
             let (plain, hash) = auth::new_api_token();
-            store.create_token(&hash, Some(&org.id), None, "created from the command line").await?;
+            store
+                .create_token(&hash, Some(&org.id), None, "created from the command line")
+                .await?;
             println!("{plain}");
             Ok(())
         }
@@ -225,7 +283,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let store = store::connect(&config.database_url).await.context("opening the database")?;
+    let store = store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }
@@ -236,16 +296,30 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     if load_demo {
         match demo::load(&state).await? {
             Some(accounts) => {
-                println!("Loaded the demo corpus: {} published reports.", accounts.published);
-                println!("  moderator: {} / {}", accounts.moderator_email, accounts.moderator_password);
-                println!("  submitter ({}): {} / {}", accounts.org_name, accounts.submitter_email, accounts.submitter_password);
-                println!("  API token for {}: {}", accounts.org_name, accounts.org_token);
+                println!(
+                    "Loaded the demo corpus: {} published reports.",
+                    accounts.published
+                );
+                println!(
+                    "  moderator: {} / {}",
+                    accounts.moderator_email, accounts.moderator_password
+                );
+                println!(
+                    "  submitter ({}): {} / {}",
+                    accounts.org_name, accounts.submitter_email, accounts.submitter_password
+                );
+                println!(
+                    "  API token for {}: {}",
+                    accounts.org_name, accounts.org_token
+                );
                 println!("These credentials are shown once.");
             }
             None => println!("The demo corpus is already loaded."),
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     println!("Commonplace is listening on http://{listen}");
     axum::serve(listener, commonplace::http::router(state))
         .with_graceful_shutdown(async {
@@ -258,8 +332,10 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
 fn scrub(profile: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     let profile: IdentityProfile = match profile {
         Some(path) => {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{} is not a valid profile", path.display()))?
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a valid profile", path.display()))?
         }
         None => IdentityProfile::default(),
     };
@@ -309,7 +385,11 @@ async fn import(config: Config, file: PathBuf, org: String, publish: bool) -> an
     // Validate every line before storing any, so a bad file stores nothing.
     let mut submissions = Vec::new();
     let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         match intake::parse_json(line.as_bytes()) {
             Err(commonplace::error::AppError::Invalid(errors)) => {
                 for e in errors {
@@ -328,21 +408,36 @@ async fn import(config: Config, file: PathBuf, org: String, publish: bool) -> an
         }
     }
     if !problems.is_empty() {
-        bail!("nothing was imported; fix these problems first:\n{}", problems.join("\n"));
+        bail!(
+            "nothing was imported; fix these problems first:\n{}",
+            problems.join("\n")
+        );
     }
     let state = AppState::start(config).await?;
-    let org = state.store.org_by_name(&org).await?.with_context(|| format!("no organisation named `{org}`"))?;
+    let org = state
+        .store
+        .org_by_name(&org)
+        .await?
+        .with_context(|| format!("no organisation named `{org}`"))?;
     let bar = indicatif::ProgressBar::new(submissions.len() as u64);
     let status = SubmissionStatus::Submitted;
     for sub in submissions {
-        let view = intake::submit(&state, &org.id, sub, status).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let view = intake::submit(&state, &org.id, sub, status)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         if publish {
-            commonplace::publish::publish(&state, &view.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            commonplace::publish::publish(&state, &view.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let verb = if publish { "imported and published" } else { "imported for moderation" };
+    let verb = if publish {
+        "imported and published"
+    } else {
+        "imported for moderation"
+    };
     println!("{} submissions {verb} for {}", bar.position(), org.name);
     Ok(())
 }
@@ -379,9 +474,10 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     indexer.clear().await?;
     let head = store.outbox_head().await?;
     let bar = indicatif::ProgressBar::new(head.max(0) as u64);
-    indexer.catch_up(|done, _| bar.set_position(done.max(0) as u64)).await?;
+    indexer
+        .catch_up(|done, _| bar.set_position(done.max(0) as u64))
+        .await?;
     bar.finish_and_clear();
     println!("reindexed {} reports", index.num_docs());
     Ok(())
 }
-

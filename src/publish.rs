@@ -8,14 +8,22 @@ use crate::store::SubmissionStatus;
 
 /// Publishes a submitted report and returns its public id.
 pub async fn publish(state: &AppState, submission_id: &str) -> AppResult<String> {
-    let record = state.store.submission(submission_id).await?.ok_or(AppError::NotFound)?;
+    let record = state
+        .store
+        .submission(submission_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if record.status != SubmissionStatus::Submitted {
         return Err(AppError::Conflict(format!(
             "only a submitted report can be published; this one is {}",
             record.status.as_str()
         )));
     }
-    let org = state.store.org(&record.org_id).await?.ok_or(AppError::NotFound)?;
+    let org = state
+        .store
+        .org(&record.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // Scrub again with the profile as it is now: terms added since the preview are applied.
     let content = match &record.raw {
         Some(raw) => state
@@ -38,9 +46,15 @@ pub async fn publish(state: &AppState, submission_id: &str) -> AppResult<String>
 pub async fn reject(state: &AppState, submission_id: &str, reason: &str) -> AppResult<()> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::BadRequest("a rejection needs a reason the submitter will see".into()));
+        return Err(AppError::BadRequest(
+            "a rejection needs a reason the submitter will see".into(),
+        ));
     }
-    state.store.submission(submission_id).await?.ok_or(AppError::NotFound)?;
+    state
+        .store
+        .submission(submission_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     state.store.reject(submission_id, reason).await?;
     Ok(())
 }

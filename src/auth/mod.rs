@@ -1,7 +1,9 @@
 //! Credentials: argon2id password hashing off the async threads, random API tokens and
 //! session ids stored only as SHA-256 hashes, and CSRF tokens bound to sessions.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -49,7 +51,11 @@ pub async fn verify_password(password: String, hash: Option<String>) -> AppResul
     };
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -90,9 +96,21 @@ mod tests {
     async fn passwords_round_trip_and_unknown_users_fail() {
         let hash = hash_password("correct horse".into()).await.expect("hash");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse".into(), Some(hash.clone())).await.expect("verify"));
-        assert!(!verify_password("wrong".into(), Some(hash)).await.expect("verify"));
-        assert!(!verify_password("anything".into(), None).await.expect("verify"));
+        assert!(
+            verify_password("correct horse".into(), Some(hash.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("wrong".into(), Some(hash))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("anything".into(), None)
+                .await
+                .expect("verify")
+        );
     }
 
     #[test]

@@ -21,18 +21,27 @@ pub async fn create(
         errors.push(FieldError::new("title", "must be 1 to 200 characters"));
     }
     if commentary.chars().count() > 100_000 {
-        errors.push(FieldError::new("commentary", "must be at most 100000 characters"));
+        errors.push(FieldError::new(
+            "commentary",
+            "must be at most 100000 characters",
+        ));
     }
     let slug = slugify(slug.as_deref().unwrap_or(&title));
     if slug.is_empty() {
-        errors.push(FieldError::new("slug", "needs at least one letter or digit"));
+        errors.push(FieldError::new(
+            "slug",
+            "needs at least one letter or digit",
+        ));
     }
     if report_ids.is_empty() {
         errors.push(FieldError::new("report_ids", "select at least one report"));
     }
     for (i, id) in report_ids.iter().enumerate() {
         if store.report(id).await?.is_none() {
-            errors.push(FieldError::new(format!("report_ids[{i}]"), format!("no published report `{id}`")));
+            errors.push(FieldError::new(
+                format!("report_ids[{i}]"),
+                format!("no published report `{id}`"),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -84,10 +93,18 @@ pub fn slugify(title: &str) -> String {
 /// The digest as a standalone Markdown document.
 pub fn to_markdown(digest: &Digest, reports: &[PublicReport], base_url: &str) -> String {
     let taxonomy = Taxonomy::bundled();
-    let mut out = format!("# {}\n\n{}\n\n## Reports\n", digest.title, digest.commentary.trim());
+    let mut out = format!(
+        "# {}\n\n{}\n\n## Reports\n",
+        digest.title,
+        digest.commentary.trim()
+    );
     for r in reports {
         let c = &r.content;
-        let techs: Vec<&str> = c.technologies.iter().map(|t| taxonomy.technology_label(&t.id)).collect();
+        let techs: Vec<&str> = c
+            .technologies
+            .iter()
+            .map(|t| taxonomy.technology_label(&t.id))
+            .collect();
         out.push_str(&format!(
             "\n### [{}]({}/reports/{})\n\n*{} · {} · {}*\n\n{}\n\n**Lessons:** {}\n",
             c.title.replace(['[', ']'], ""),
@@ -109,7 +126,9 @@ mod tests {
 
     #[test]
     fn markdown_is_sanitised() {
-        let html = render_markdown("**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        let html = render_markdown(
+            "**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
         assert!(html.contains("<strong>bold</strong>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
@@ -118,6 +137,9 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Database failovers: 2025 in review!"), "database-failovers-2025-in-review");
+        assert_eq!(
+            slugify("Database failovers: 2025 in review!"),
+            "database-failovers-2025-in-review"
+        );
     }
 }

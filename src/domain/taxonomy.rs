@@ -108,7 +108,10 @@ impl Taxonomy {
                 )));
             }
             for key in std::iter::once(&t.id).chain(t.aliases.iter()) {
-                if tech_by_key.insert(normalise_key(key), i).is_some_and(|prev| prev != i) {
+                if tech_by_key
+                    .insert(normalise_key(key), i)
+                    .is_some_and(|prev| prev != i)
+                {
                     return Err(TaxonomyError::Inconsistent(format!(
                         "technology key {key} is used twice"
                     )));
@@ -124,7 +127,10 @@ impl Taxonomy {
                 )));
             }
             for key in std::iter::once(&f.id).chain(f.aliases.iter()) {
-                if factor_by_key.insert(normalise_key(key), i).is_some_and(|prev| prev != i) {
+                if factor_by_key
+                    .insert(normalise_key(key), i)
+                    .is_some_and(|prev| prev != i)
+                {
                     return Err(TaxonomyError::Inconsistent(format!(
                         "factor key {key} is used twice"
                     )));
@@ -173,12 +179,22 @@ impl Taxonomy {
 
     /// Up to three known technology ids closest to an unknown one.
     pub fn suggest_technologies(&self, key: &str) -> Vec<String> {
-        suggest(key, self.tech_by_key.iter().map(|(k, &i)| (k, &self.technologies[i].id)))
+        suggest(
+            key,
+            self.tech_by_key
+                .iter()
+                .map(|(k, &i)| (k, &self.technologies[i].id)),
+        )
     }
 
     /// Up to three known factor ids closest to an unknown one.
     pub fn suggest_factors(&self, key: &str) -> Vec<String> {
-        suggest(key, self.factor_by_key.iter().map(|(k, &i)| (k, &self.factors[i].id)))
+        suggest(
+            key,
+            self.factor_by_key
+                .iter()
+                .map(|(k, &i)| (k, &self.factors[i].id)),
+        )
     }
 
     /// Every phrase (id, label, alias) that names a concept, lower-cased, for query understanding.
@@ -218,7 +234,10 @@ pub fn normalise_key(key: &str) -> String {
         .join(" ")
 }
 
-fn suggest<'a>(key: &str, candidates: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<String> {
+fn suggest<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = (&'a String, &'a String)>,
+) -> Vec<String> {
     let key = normalise_key(key);
     let mut scored: Vec<(f64, &String)> = candidates
         .map(|(k, id)| (strsim::jaro_winkler(&key, k), id))
@@ -246,9 +265,15 @@ mod tests {
         let t = Taxonomy::parse(TECHNOLOGIES_TOML, FACTORS_TOML).expect("parses");
         assert!(t.technologies.len() >= 80, "{}", t.technologies.len());
         assert!(t.factors.len() >= 20, "{}", t.factors.len());
-        for id in t.technologies.iter().map(|t| &t.id).chain(t.factors.iter().map(|f| &f.id)) {
+        for id in t
+            .technologies
+            .iter()
+            .map(|t| &t.id)
+            .chain(t.factors.iter().map(|f| &f.id))
+        {
             assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "id {id} must be a facet-safe slug"
             );
         }
@@ -257,16 +282,31 @@ mod tests {
     #[test]
     fn aliases_resolve_to_canonical_ids() {
         let t = Taxonomy::bundled();
-        assert_eq!(t.technology("postgres").map(|t| t.id.as_str()), Some("postgresql"));
-        assert_eq!(t.technology("K8s").map(|t| t.id.as_str()), Some("kubernetes"));
-        assert_eq!(t.technology("mongo").map(|t| t.id.as_str()), Some("mongodb"));
+        assert_eq!(
+            t.technology("postgres").map(|t| t.id.as_str()),
+            Some("postgresql")
+        );
+        assert_eq!(
+            t.technology("K8s").map(|t| t.id.as_str()),
+            Some("kubernetes")
+        );
+        assert_eq!(
+            t.technology("mongo").map(|t| t.id.as_str()),
+            Some("mongodb")
+        );
         assert!(t.technology("no-such-thing").is_none());
     }
 
     #[test]
     fn unknown_ids_get_close_suggestions() {
         let t = Taxonomy::bundled();
-        assert!(t.suggest_technologies("postgresqlx").contains(&"postgresql".to_string()));
-        assert!(t.suggest_factors("replication-failovr").contains(&"replication-failover".to_string()));
+        assert!(
+            t.suggest_technologies("postgresqlx")
+                .contains(&"postgresql".to_string())
+        );
+        assert!(
+            t.suggest_factors("replication-failovr")
+                .contains(&"replication-failover".to_string())
+        );
     }
 }

@@ -39,20 +39,43 @@ pub fn validate_submission(
         if required && value.trim().is_empty() {
             errors.push(FieldError::new(field, "must not be empty"));
         } else if value.chars().count() > max {
-            errors.push(FieldError::new(field, format!("must be at most {max} characters")));
+            errors.push(FieldError::new(
+                field,
+                format!("must be at most {max} characters"),
+            ));
         }
     };
     text("title", &sub.title, true, MAX_TITLE);
     text("summary", &sub.summary, true, MAX_SHORT_TEXT);
     text("narrative", &sub.narrative, false, MAX_LONG_TEXT);
-    text("impact.description", &sub.impact.description, false, MAX_SHORT_TEXT);
-    text("detection.notes", &sub.detection.notes, false, MAX_SHORT_TEXT);
-    text("trigger.description", &sub.trigger.description, false, MAX_SHORT_TEXT);
+    text(
+        "impact.description",
+        &sub.impact.description,
+        false,
+        MAX_SHORT_TEXT,
+    );
+    text(
+        "detection.notes",
+        &sub.detection.notes,
+        false,
+        MAX_SHORT_TEXT,
+    );
+    text(
+        "trigger.description",
+        &sub.trigger.description,
+        false,
+        MAX_SHORT_TEXT,
+    );
     text("mitigation", &sub.mitigation, true, MAX_SHORT_TEXT);
     text("what_went_well", &sub.what_went_well, false, MAX_SHORT_TEXT);
     text("lessons", &sub.lessons, true, MAX_SHORT_TEXT);
     for (i, f) in sub.contributing_factors.iter().enumerate() {
-        text(&format!("contributing_factors[{i}].description"), &f.description, true, MAX_SHORT_TEXT);
+        text(
+            &format!("contributing_factors[{i}].description"),
+            &f.description,
+            true,
+            MAX_SHORT_TEXT,
+        );
         text(
             &format!("contributing_factors[{i}].decision_context"),
             &f.decision_context,
@@ -61,10 +84,20 @@ pub fn validate_submission(
         );
     }
     for (i, t) in sub.timeline.iter().enumerate() {
-        text(&format!("timeline[{i}].event"), &t.event, true, MAX_SHORT_TEXT);
+        text(
+            &format!("timeline[{i}].event"),
+            &t.event,
+            true,
+            MAX_SHORT_TEXT,
+        );
     }
     for (i, a) in sub.action_items.iter().enumerate() {
-        text(&format!("action_items[{i}].description"), &a.description, true, MAX_SHORT_TEXT);
+        text(
+            &format!("action_items[{i}].description"),
+            &a.description,
+            true,
+            MAX_SHORT_TEXT,
+        );
     }
 
     if !is_period(&sub.period) {
@@ -74,27 +107,39 @@ pub fn validate_submission(
         ));
     }
     if sub.impact.types.is_empty() {
-        errors.push(FieldError::new("impact.types", "name at least one kind of impact"));
+        errors.push(FieldError::new(
+            "impact.types",
+            "name at least one kind of impact",
+        ));
     }
 
     if sub.technologies.is_empty() {
-        errors.push(FieldError::new("technologies", "name at least one technology"));
+        errors.push(FieldError::new(
+            "technologies",
+            "name at least one technology",
+        ));
     }
     for (i, tech) in sub.technologies.iter_mut().enumerate() {
         match taxonomy.technology(&tech.id) {
             Some(found) => tech.id = found.id.clone(),
             None => errors.push(FieldError::new(
                 format!("technologies[{i}].id"),
-                unknown_message("technology", &tech.id, taxonomy.suggest_technologies(&tech.id)),
+                unknown_message(
+                    "technology",
+                    &tech.id,
+                    taxonomy.suggest_technologies(&tech.id),
+                ),
             )),
         }
-        if let Some(v) = &tech.version {
-            if v.chars().count() > 40 {
-                errors.push(FieldError::new(
-                    format!("technologies[{i}].version"),
-                    "must be at most 40 characters",
-                ));
-            }
+        if tech
+            .version
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > 40)
+        {
+            errors.push(FieldError::new(
+                format!("technologies[{i}].version"),
+                "must be at most 40 characters",
+            ));
         }
     }
     if sub.contributing_factors.is_empty() {
@@ -108,7 +153,11 @@ pub fn validate_submission(
             Some(found) => factor.id = found.id.clone(),
             None => errors.push(FieldError::new(
                 format!("contributing_factors[{i}].id"),
-                unknown_message("contributing factor", &factor.id, taxonomy.suggest_factors(&factor.id)),
+                unknown_message(
+                    "contributing factor",
+                    &factor.id,
+                    taxonomy.suggest_factors(&factor.id),
+                ),
             )),
         }
     }
@@ -127,18 +176,28 @@ pub fn validate_submission(
         ("action_items", sub.action_items.len()),
     ] {
         if len > MAX_LIST {
-            errors.push(FieldError::new(name, format!("must have at most {MAX_LIST} entries")));
+            errors.push(FieldError::new(
+                name,
+                format!("must have at most {MAX_LIST} entries"),
+            ));
         }
     }
 
-    if errors.is_empty() { Ok(sub) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(sub)
+    } else {
+        Err(errors)
+    }
 }
 
 fn unknown_message(what: &str, id: &str, suggestions: Vec<String>) -> String {
     if suggestions.is_empty() {
         format!("unknown {what} `{id}`")
     } else {
-        format!("unknown {what} `{id}`; did you mean {}?", suggestions.join(", "))
+        format!(
+            "unknown {what} `{id}`; did you mean {}?",
+            suggestions.join(", ")
+        )
     }
 }
 
@@ -148,7 +207,9 @@ pub fn is_period(s: &str) -> bool {
         return false;
     };
     year.len() == 4
-        && year.parse::<u32>().is_ok_and(|y| (1990..=2100).contains(&y))
+        && year
+            .parse::<u32>()
+            .is_ok_and(|y| (1990..=2100).contains(&y))
         && matches!(quarter, "1" | "2" | "3" | "4")
 }
 

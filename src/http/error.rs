@@ -17,7 +17,9 @@ fn status(e: &AppError) -> StatusCode {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Store(_) | AppError::Search(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Store(_) | AppError::Search(_) | AppError::Internal(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     }
 }
 
@@ -47,7 +49,8 @@ impl IntoResponse for ApiError {
             AppError::Invalid(fields) => json!(fields),
             _ => json!([]),
         };
-        let body = json!({"error": {"code": e.code(), "message": public_message(&e), "fields": fields}});
+        let body =
+            json!({"error": {"code": e.code(), "message": public_message(&e), "fields": fields}});
         let mut response = (status(&e), Json(body)).into_response();
         if matches!(e, AppError::Unauthenticated) {
             response.headers_mut().insert(

@@ -1,8 +1,8 @@
 //! Request extractors: the API caller (Bearer token) and the page user (session cookie).
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 
 use crate::auth::{SESSION_COOKIE, hash_secret};
 use crate::error::AppError;
@@ -19,14 +19,21 @@ impl ApiCaller {
     }
 
     pub fn require_moderator(&self) -> Result<(), AppError> {
-        if self.0.role.can_moderate() { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.0.role.can_moderate() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = super::ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -58,7 +65,11 @@ impl Session {
 
     pub fn require_moderator(&self) -> Result<&User, AppError> {
         let user = self.require_user()?;
-        if user.role.can_moderate() { Ok(user) } else { Err(AppError::Forbidden) }
+        if user.role.can_moderate() {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// A submitter's organisation.
@@ -95,14 +106,29 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 impl FromRequestParts<AppState> for Session {
     type Rejection = super::PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(id) = cookie_value(parts, SESSION_COOKIE) else {
-            return Ok(Session { user: None, csrf: String::new(), id_hash: None });
+            return Ok(Session {
+                user: None,
+                csrf: String::new(),
+                id_hash: None,
+            });
         };
         let id_hash = hash_secret(id);
         match state.store.session(&id_hash, now()).await? {
-            Some((user, csrf)) => Ok(Session { user: Some(user), csrf, id_hash: Some(id_hash) }),
-            None => Ok(Session { user: None, csrf: String::new(), id_hash: None }),
+            Some((user, csrf)) => Ok(Session {
+                user: Some(user),
+                csrf,
+                id_hash: Some(id_hash),
+            }),
+            None => Ok(Session {
+                user: None,
+                csrf: String::new(),
+                id_hash: None,
+            }),
         }
     }
 }

@@ -72,12 +72,26 @@ pub fn suppress(raw: Vec<PatternCell>, k: i64, taxonomy: &Taxonomy) -> PatternMa
     let total = |id: &str, by_tech: bool| -> i64 {
         shown
             .iter()
-            .filter(|c| if by_tech { c.technology == id } else { c.factor == id })
+            .filter(|c| {
+                if by_tech {
+                    c.technology == id
+                } else {
+                    c.factor == id
+                }
+            })
             .map(|c| c.reports)
             .sum()
     };
-    technologies.sort_by(|a, b| total(&b.id, true).cmp(&total(&a.id, true)).then(a.label.cmp(&b.label)));
-    factors.sort_by(|a, b| total(&b.id, false).cmp(&total(&a.id, false)).then(a.label.cmp(&b.label)));
+    technologies.sort_by(|a, b| {
+        total(&b.id, true)
+            .cmp(&total(&a.id, true))
+            .then(a.label.cmp(&b.label))
+    });
+    factors.sort_by(|a, b| {
+        total(&b.id, false)
+            .cmp(&total(&a.id, false))
+            .then(a.label.cmp(&b.label))
+    });
     PatternMatrix {
         k,
         technologies,
@@ -95,7 +109,11 @@ pub fn suppress(raw: Vec<PatternCell>, k: i64, taxonomy: &Taxonomy) -> PatternMa
 }
 
 pub async fn matrix(store: &dyn Store, k: i64) -> StoreResult<PatternMatrix> {
-    Ok(suppress(store.pattern_cells().await?, k, Taxonomy::bundled()))
+    Ok(suppress(
+        store.pattern_cells().await?,
+        k,
+        Taxonomy::bundled(),
+    ))
 }
 
 #[cfg(test)]

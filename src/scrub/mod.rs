@@ -140,7 +140,11 @@ impl Scrubber {
     }
 
     /// Scrubs one piece of text on its own (the `scrub` command, rule examples).
-    pub fn scrub_text(&self, text: &str, profile: &IdentityProfile) -> (ScrubbedText, Vec<Finding>) {
+    pub fn scrub_text(
+        &self,
+        text: &str,
+        profile: &IdentityProfile,
+    ) -> (ScrubbedText, Vec<Finding>) {
         let (out, findings) = self.session(profile).scrub("text", text);
         (ScrubbedText(out), findings)
     }
@@ -185,8 +189,14 @@ impl Scrubber {
             }
         }
         for (i, f) in out.contributing_factors.iter_mut().enumerate() {
-            run(&format!("contributing_factors[{i}].description"), &mut f.description);
-            run(&format!("contributing_factors[{i}].decision_context"), &mut f.decision_context);
+            run(
+                &format!("contributing_factors[{i}].description"),
+                &mut f.description,
+            );
+            run(
+                &format!("contributing_factors[{i}].decision_context"),
+                &mut f.decision_context,
+            );
         }
         for (i, t) in out.timeline.iter_mut().enumerate() {
             run(&format!("timeline[{i}].event"), &mut t.event);
@@ -195,7 +205,10 @@ impl Scrubber {
         run("what_went_well", &mut out.what_went_well);
         run("lessons", &mut out.lessons);
         for (i, a) in out.action_items.iter_mut().enumerate() {
-            run(&format!("action_items[{i}].description"), &mut a.description);
+            run(
+                &format!("action_items[{i}].description"),
+                &mut a.description,
+            );
         }
         ScrubOutcome {
             scrubbed: ScrubbedSubmission(out),
@@ -227,7 +240,10 @@ impl Scrubber {
         }
         let reversible = |kind: &str| self.is_reversible(kind);
         candidates.retain(|c| {
-            !(reversible(&c.kind) && keep.iter().any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
+            !(reversible(&c.kind)
+                && keep
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
         });
         // Earliest start wins, then the longest span, then the higher-priority rule.
         candidates.sort_by(|a, b| {
@@ -279,14 +295,19 @@ impl Scrubber {
                 continue;
             }
             for caps in rule.regex.captures_iter(text) {
-                let Some(m) = caps.get(rule.group) else { continue };
+                let Some(m) = caps.get(rule.group) else {
+                    continue;
+                };
                 // Sentence punctuation is trimmed off the end unless the validator needs
                 // it back (`2001:db8::` ends in colons that belong to the address).
                 let full = m.as_str();
                 let trimmed_len = full.trim_end_matches(|c| rule.trim_end.contains(c)).len();
                 let Some(end) = (trimmed_len..=full.len())
                     .filter(|&len| full.is_char_boundary(len) && len > 0)
-                    .find(|&len| rule.validator.is_none_or(|v| self.validate(v, &full[..len])))
+                    .find(|&len| {
+                        rule.validator
+                            .is_none_or(|v| self.validate(v, &full[..len]))
+                    })
                     .map(|len| m.start() + len)
                 else {
                     continue;
@@ -317,7 +338,8 @@ impl Scrubber {
             }
             Ipv6 => {
                 let addr = value.split(['%', '/']).next().unwrap_or(value);
-                addr.parse::<Ipv6Addr>().is_ok_and(|a| !a.is_unspecified() || addr != "::")
+                addr.parse::<Ipv6Addr>()
+                    .is_ok_and(|a| !a.is_unspecified() || addr != "::")
                     && addr.matches(':').count() >= 2
             }
             Hostname => self.is_private_hostname(value),
@@ -333,12 +355,16 @@ impl Scrubber {
             return false;
         }
         let labels: Vec<&str> = lower.split('.').collect();
-        let Some(last) = labels.last() else { return false };
+        let Some(last) = labels.last() else {
+            return false;
+        };
         if !self.packs.host_suffixes.contains(*last) {
             return false;
         }
         // `main.rs`, `setup.py`, `README.md`: two labels whose suffix is a file extension.
-        const FILE_EXTENSIONS: &[&str] = &["rs", "py", "md", "sh", "pl", "so", "ts", "cc", "mo", "ps", "sql", "yml", "java", "kt"];
+        const FILE_EXTENSIONS: &[&str] = &[
+            "rs", "py", "md", "sh", "pl", "so", "ts", "cc", "mo", "ps", "sql", "yml", "java", "kt",
+        ];
         !(labels.len() == 2 && FILE_EXTENSIONS.contains(last))
     }
 
@@ -387,7 +413,8 @@ pub struct TextSession<'a> {
 impl TextSession<'_> {
     /// Scrubs one piece. Pieces should end at line boundaries so no identifier is split.
     pub fn scrub(&mut self, field: &str, text: &str) -> (String, Vec<Finding>) {
-        self.engine.scrub_field(field, text, &self.matcher, &mut self.names, &[])
+        self.engine
+            .scrub_field(field, text, &self.matcher, &mut self.names, &[])
     }
 }
 
@@ -445,10 +472,20 @@ mod tests {
         let engine = engine();
         let mut checked = 0;
         for rule in &engine.packs().rules {
-            assert!(!rule.examples.is_empty(), "rule {} has no examples", rule.id);
+            assert!(
+                !rule.examples.is_empty(),
+                "rule {} has no examples",
+                rule.id
+            );
             for ex in &rule.examples {
                 let (out, _) = engine.scrub_text(&ex.input, &IdentityProfile::default());
-                assert_eq!(out.as_str(), ex.expected, "rule {} on {:?}", rule.id, ex.input);
+                assert_eq!(
+                    out.as_str(),
+                    ex.expected,
+                    "rule {} on {:?}",
+                    rule.id,
+                    ex.input
+                );
                 checked += 1;
             }
         }
@@ -461,7 +498,10 @@ mod tests {
             "db-1.acme.example failed over to db-2.acme.example; db-1.acme.example came back",
             &IdentityProfile::default(),
         );
-        assert_eq!(out.as_str(), "host-1 failed over to host-2; host-1 came back");
+        assert_eq!(
+            out.as_str(),
+            "host-1 failed over to host-2; host-1 came back"
+        );
         assert_eq!(findings.len(), 3);
     }
 

@@ -128,7 +128,10 @@ impl Packs {
             for spec in file.rule {
                 let id = format!("{}.{}", file.pack.id, spec.id);
                 if !kinds.kind.contains_key(&spec.kind) {
-                    return Err(ScrubError::Pack(format!("rule {id}: unknown kind {}", spec.kind)));
+                    return Err(ScrubError::Pack(format!(
+                        "rule {id}: unknown kind {}",
+                        spec.kind
+                    )));
                 }
                 let regex = regex::RegexBuilder::new(&spec.pattern)
                     .size_limit(1 << 22)
@@ -141,7 +144,9 @@ impl Packs {
                     Some("hostname") => Some(Validator::Hostname),
                     Some("url") => Some(Validator::Url),
                     Some(other) => {
-                        return Err(ScrubError::Pack(format!("rule {id}: unknown validator {other}")));
+                        return Err(ScrubError::Pack(format!(
+                            "rule {id}: unknown validator {other}"
+                        )));
                     }
                 };
                 rules.push(Rule {

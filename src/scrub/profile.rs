@@ -51,10 +51,24 @@ impl ProfileMatcher {
         let mut targets: Vec<TermTarget> = Vec::new();
         let org_canonical = profile.name.trim().to_lowercase();
         let groups: [(&'static str, &'static str, Vec<&String>); 5] = [
-            ("org", "profile.org", std::iter::once(&profile.name).chain(&profile.aliases).collect()),
+            (
+                "org",
+                "profile.org",
+                std::iter::once(&profile.name)
+                    .chain(&profile.aliases)
+                    .collect(),
+            ),
             ("domain", "profile.domain", profile.domains.iter().collect()),
-            ("product", "profile.product", profile.products.iter().collect()),
-            ("customer", "profile.customer", profile.customers.iter().collect()),
+            (
+                "product",
+                "profile.product",
+                profile.products.iter().collect(),
+            ),
+            (
+                "customer",
+                "profile.customer",
+                profile.customers.iter().collect(),
+            ),
             ("term", "profile.term", profile.extra_terms.iter().collect()),
         ];
         for (kind, rule, terms) in groups {
@@ -149,7 +163,10 @@ mod tests {
         let m = ProfileMatcher::new(&profile());
         let text = "ACME's team; acme-corp and acmecorp_prod; AcmeCorp ran Roadrunner";
         let found: Vec<&str> = m.find(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
-        assert_eq!(found, vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]);
+        assert_eq!(
+            found,
+            vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]
+        );
     }
 
     #[test]

@@ -95,7 +95,9 @@ impl Indexer {
             let writer = self.writer.clone();
             let fields = self.index.fields;
             tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                let mut writer = writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+                let mut writer = writer
+                    .lock()
+                    .map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
                 for entry in &batch {
                     writer.delete_term(Term::from_field_text(fields.id, &entry.report_id));
                     if let (OutboxOp::Upsert, Some(report)) = (entry.op, &entry.report) {
@@ -118,7 +120,9 @@ impl Indexer {
     pub async fn clear(&self) -> Result<(), anyhow::Error> {
         let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-            let mut writer = writer.lock().map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+            let mut writer = writer
+                .lock()
+                .map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
             writer.delete_all_documents()?;
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload("0");
@@ -140,7 +144,12 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
     doc.add_text(f.id, &report.id);
     doc.add_text(f.title, &c.title);
     doc.add_text(f.summary, &c.summary);
-    let mut body: Vec<&str> = vec![&c.narrative, &c.impact.description, &c.detection.notes, &c.trigger.description];
+    let mut body: Vec<&str> = vec![
+        &c.narrative,
+        &c.impact.description,
+        &c.detection.notes,
+        &c.trigger.description,
+    ];
     for factor in &c.contributing_factors {
         body.push(&factor.description);
         body.push(&factor.decision_context);
@@ -156,15 +165,28 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
     for t in &c.technologies {
         body.push(taxonomy.technology_label(&t.id));
     }
-    doc.add_text(f.body, body.iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n\n"));
+    doc.add_text(
+        f.body,
+        body.iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    );
     for id in c.technology_ids() {
         if let Some(t) = taxonomy.technology(id) {
-            doc.add_facet(f.tech, Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]));
+            doc.add_facet(
+                f.tech,
+                Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]),
+            );
         }
     }
     for id in c.factor_ids() {
         if let Some(fac) = taxonomy.factor(id) {
-            doc.add_facet(f.factor, Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]));
+            doc.add_facet(
+                f.factor,
+                Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]),
+            );
         }
     }
     doc.add_text(f.severity, enum_str(&c.severity));
@@ -175,4 +197,3 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
     doc.add_text(f.meta, serde_json::to_string(&meta).unwrap_or_default());
     doc
 }
-

@@ -54,7 +54,9 @@ fn build_schema() -> (Schema, Fields) {
     let stemmed = TextFieldIndexing::default()
         .set_tokenizer("en_stem")
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let text_stored = TextOptions::default().set_indexing_options(stemmed.clone()).set_stored();
+    let text_stored = TextOptions::default()
+        .set_indexing_options(stemmed.clone())
+        .set_stored();
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text_stored.clone()),

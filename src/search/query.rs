@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -125,12 +127,18 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     for concept in &concepts {
         let (term, label) = match concept {
             Concept::Technology(id) => match taxonomy.technology(id) {
-                Some(t) => (tech_facet_term(f.tech, &t.category, Some(&t.id)), format!("technology:{}", t.id)),
+                Some(t) => (
+                    tech_facet_term(f.tech, &t.category, Some(&t.id)),
+                    format!("technology:{}", t.id),
+                ),
                 None => continue,
             },
             Concept::Category(id) => (tech_facet_term(f.tech, id, None), format!("category:{id}")),
             Concept::Factor(id) => match taxonomy.factor(id) {
-                Some(fac) => (factor_facet_term(f.factor, &fac.group, Some(&fac.id)), format!("factor:{}", fac.id)),
+                Some(fac) => (
+                    factor_facet_term(f.factor, &fac.group, Some(&fac.id)),
+                    format!("factor:{}", fac.id),
+                ),
                 None => continue,
             },
         };
@@ -138,7 +146,10 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
         let tagged = TermQuery::new(term, IndexRecordOption::Basic);
         scoring.push((
             Occur::Should,
-            Box::new(BoostQuery::new(Box::new(ConstScoreQuery::new(Box::new(tagged), 1.0)), CONCEPT_BOOST)),
+            Box::new(BoostQuery::new(
+                Box::new(ConstScoreQuery::new(Box::new(tagged), 1.0)),
+                CONCEPT_BOOST,
+            )),
         ));
     }
     let _ = free_text;
@@ -157,11 +168,17 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     }
     if let Some(sev) = q.severity {
         let term = Term::from_field_text(f.severity, &enum_str(&sev));
-        clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
     }
     if let Some(kind) = q.kind {
         let term = Term::from_field_text(f.kind, &enum_str(&kind));
-        clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
     }
     let query = BooleanQuery::new(clauses);
 
@@ -177,15 +194,22 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     let (addresses, total, tech_counts, factor_counts) = match q.sort {
         SortOrder::Relevance if text_query.is_some() || !concepts.is_empty() => {
             let top = TopDocs::with_limit(limit).and_offset(q.offset);
-            let (docs, total, tc, fc) = searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
-            (docs.into_iter().map(|(s, a)| (s, a)).collect::<Vec<_>>(), total, tc, fc)
+            let (docs, total, tc, fc) =
+                searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
+            (docs, total, tc, fc)
         }
         _ => {
             let top = TopDocs::with_limit(limit)
                 .and_offset(q.offset)
                 .order_by_fast_field::<i64>("position", Order::Desc);
-            let (docs, total, tc, fc) = searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
-            (docs.into_iter().map(|(_, a)| (0.0, a)).collect::<Vec<_>>(), total, tc, fc)
+            let (docs, total, tc, fc) =
+                searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
+            (
+                docs.into_iter().map(|(_, a)| (0.0, a)).collect::<Vec<_>>(),
+                total,
+                tc,
+                fc,
+            )
         }
     };
 
@@ -201,12 +225,16 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
         hits.push(hit(&searcher, index, address, score, snippets.as_ref())?);
     }
 
-    let technologies = facet_counts(&tech_counts, taxonomy.categories.iter().map(|c| ("tech", c.id.as_str())), |id| {
-        taxonomy.technology_label(id).to_string()
-    });
-    let factors = facet_counts(&factor_counts, taxonomy.groups.iter().map(|g| ("factor", g.id.as_str())), |id| {
-        taxonomy.factor_label(id).to_string()
-    });
+    let technologies = facet_counts(
+        &tech_counts,
+        taxonomy.categories.iter().map(|c| ("tech", c.id.as_str())),
+        |id| taxonomy.technology_label(id).to_string(),
+    );
+    let factors = facet_counts(
+        &factor_counts,
+        taxonomy.groups.iter().map(|g| ("factor", g.id.as_str())),
+        |id| taxonomy.factor_label(id).to_string(),
+    );
     Ok(SearchResults {
         total,
         hits,
@@ -230,13 +258,20 @@ fn hit(
         .and_then(|v| v.as_str())
         .and_then(|s| serde_json::from_str(s).ok())
         .ok_or_else(|| SearchError::Task("index document without metadata".into()))?;
-    let summary_text = doc.get_first(f.summary).and_then(|v| v.as_str()).unwrap_or("");
+    let summary_text = doc
+        .get_first(f.summary)
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
     let snippet_html = match snippets {
         Some((summary_gen, body_gen)) => {
             let s = summary_gen.snippet_from_doc(&doc);
             if s.highlighted().is_empty() {
                 let b = body_gen.snippet_from_doc(&doc);
-                if b.highlighted().is_empty() { s.to_html() } else { b.to_html() }
+                if b.highlighted().is_empty() {
+                    s.to_html()
+                } else {
+                    b.to_html()
+                }
             } else {
                 s.to_html()
             }
@@ -268,7 +303,10 @@ fn understand(text: &str, taxonomy: &Taxonomy) -> (Vec<Concept>, String) {
     let phrases = PHRASES.get_or_init(|| taxonomy.concept_phrases().into_iter().collect());
     let words: Vec<String> = normalise_key(text)
         .split(' ')
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '+' && c != '#').to_string())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '+' && c != '#')
+                .to_string()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let mut concepts = Vec::new();
@@ -312,7 +350,11 @@ fn factor_facet_term(field: tantivy::schema::Field, group: &str, id: Option<&str
 }
 
 /// A technology id/alias, or a category id, as a filter. Unknown values match nothing.
-fn technology_filter(field: tantivy::schema::Field, taxonomy: &Taxonomy, value: &str) -> Box<dyn Query> {
+fn technology_filter(
+    field: tantivy::schema::Field,
+    taxonomy: &Taxonomy,
+    value: &str,
+) -> Box<dyn Query> {
     let term = if let Some(t) = taxonomy.technology(value) {
         tech_facet_term(field, &t.category, Some(&t.id))
     } else if taxonomy.category(value).is_some() {
@@ -323,7 +365,11 @@ fn technology_filter(field: tantivy::schema::Field, taxonomy: &Taxonomy, value: 
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
-fn factor_filter(field: tantivy::schema::Field, taxonomy: &Taxonomy, value: &str) -> Box<dyn Query> {
+fn factor_filter(
+    field: tantivy::schema::Field,
+    taxonomy: &Taxonomy,
+    value: &str,
+) -> Box<dyn Query> {
     let term = if let Some(f) = taxonomy.factor(value) {
         factor_facet_term(field, &f.group, Some(&f.id))
     } else if taxonomy.group(value).is_some() {
@@ -343,7 +389,11 @@ fn facet_counts<'a>(
     for (root, parent) in parents {
         let path = format!("/{root}/{parent}");
         for (facet, count) in counts.get(&path) {
-            let id = facet.to_path().last().map(|s| s.to_string()).unwrap_or_default();
+            let id = facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
             out.push(FacetCount {
                 label: label(&id),
                 id,

@@ -202,12 +202,30 @@ pub trait Store: Send + Sync + 'static {
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<OrgRecord>>;
     async fn org(&self, id: &str) -> StoreResult<Option<OrgRecord>>;
     async fn update_org_profile(&self, id: &str, profile: &IdentityProfile) -> StoreResult<()>;
-    async fn create_token(&self, token_hash: &str, org_id: Option<&str>, user_id: Option<&str>, label: &str) -> StoreResult<()>;
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        org_id: Option<&str>,
+        user_id: Option<&str>,
+        label: &str,
+    ) -> StoreResult<()>;
     async fn principal_for_token(&self, token_hash: &str) -> StoreResult<Option<Principal>>;
-    async fn create_user(&self, email: &str, password_hash: &str, role: Role, org_id: Option<&str>) -> StoreResult<User>;
+    async fn create_user(
+        &self,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+        org_id: Option<&str>,
+    ) -> StoreResult<User>;
     /// The user and their password hash.
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>>;
-    async fn create_session(&self, id_hash: &str, user_id: &str, csrf_token: &str, expires_at: i64) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
     /// The user and the session's CSRF token, if the session exists and has not expired.
     async fn session(&self, id_hash: &str, now: i64) -> StoreResult<Option<(User, String)>>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
@@ -216,10 +234,24 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_submission(&self, new: NewSubmission) -> StoreResult<String>;
     async fn submission(&self, id: &str) -> StoreResult<Option<SubmissionRecord>>;
     /// Replaces the scrubbed version and findings (after the submitter added or kept terms).
-    async fn rescrub_submission(&self, id: &str, scrubbed: &ScrubbedSubmission, findings: &[Finding], keep_terms: &[String]) -> StoreResult<()>;
+    async fn rescrub_submission(
+        &self,
+        id: &str,
+        scrubbed: &ScrubbedSubmission,
+        findings: &[Finding],
+        keep_terms: &[String],
+    ) -> StoreResult<()>;
     /// Moves a submission from one status to another; `Conflict` if it is not in `from`.
-    async fn transition(&self, id: &str, from: SubmissionStatus, to: SubmissionStatus) -> StoreResult<()>;
-    async fn submissions_with_status(&self, status: SubmissionStatus) -> StoreResult<Vec<SubmissionSummary>>;
+    async fn transition(
+        &self,
+        id: &str,
+        from: SubmissionStatus,
+        to: SubmissionStatus,
+    ) -> StoreResult<()>;
+    async fn submissions_with_status(
+        &self,
+        status: SubmissionStatus,
+    ) -> StoreResult<Vec<SubmissionSummary>>;
     async fn org_submissions(&self, org_id: &str) -> StoreResult<Vec<SubmissionSummary>>;
     /// Publishes a submitted report: writes the public report, its tags and an outbox row,
     /// marks the submission published and purges its raw text, all in one transaction.
@@ -230,7 +262,11 @@ pub trait Store: Send + Sync + 'static {
     // Published reports (public).
     async fn report(&self, id: &str) -> StoreResult<Option<PublicReport>>;
     /// Reports in publication order, newest first, `limit` at a time after `before` (a position).
-    async fn reports_page(&self, before: Option<i64>, limit: i64) -> StoreResult<Vec<(i64, PublicReport)>>;
+    async fn reports_page(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, PublicReport)>>;
     async fn report_count(&self) -> StoreResult<i64>;
     async fn outbox_after(&self, seq: i64, limit: i64) -> StoreResult<Vec<OutboxEntry>>;
     async fn outbox_head(&self) -> StoreResult<i64>;

@@ -14,9 +14,16 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
         Ok(PostgresStore { pool })
     }
 }
 
-impl_sql_store!(PostgresStore, sqlx::Postgres, sqlx::migrate!("migrations/postgres"));
+impl_sql_store!(
+    PostgresStore,
+    sqlx::Postgres,
+    sqlx::migrate!("migrations/postgres")
+);

@@ -69,8 +69,20 @@ pub(super) type SubmissionRow = (
 );
 
 pub(super) fn submission_from_row(row: SubmissionRow) -> StoreResult<SubmissionRecord> {
-    let (id, org_id, status, raw, scrubbed, findings, counts, keep, reason, report_id, created, updated) =
-        row;
+    let (
+        id,
+        org_id,
+        status,
+        raw,
+        scrubbed,
+        findings,
+        counts,
+        keep,
+        reason,
+        report_id,
+        created,
+        updated,
+    ) = row;
     Ok(SubmissionRecord {
         id,
         org_id,
@@ -119,11 +131,16 @@ pub(super) fn outbox_from_row(
         seq,
         report_id,
         op,
-        report: content.as_deref().map(from_json::<PublicReport>).transpose()?,
+        report: content
+            .as_deref()
+            .map(from_json::<PublicReport>)
+            .transpose()?,
     })
 }
 
-pub(super) fn cell_from_row((technology, factor, reports, organisations): (String, String, i64, i64)) -> PatternCell {
+pub(super) fn cell_from_row(
+    (technology, factor, reports, organisations): (String, String, i64, i64),
+) -> PatternCell {
     PatternCell {
         technology,
         factor,

@@ -12,15 +12,30 @@ async fn unauthenticated_and_wrong_role_are_refused() {
     let http = client();
     let (_, token) = app.org_with_token(acme()).await;
 
-    let r = http.post(app.url("/api/v1/submissions")).json(&fixture_submission()).send().await.expect("post");
+    let r = http
+        .post(app.url("/api/v1/submissions"))
+        .json(&fixture_submission())
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["error"]["code"], "unauthenticated");
 
-    let r = http.post(app.url("/api/v1/submissions")).bearer_auth("cp_not-a-real-token").json(&fixture_submission()).send().await.expect("post");
+    let r = http
+        .post(app.url("/api/v1/submissions"))
+        .bearer_auth("cp_not-a-real-token")
+        .json(&fixture_submission())
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 401);
 
-    for (method, path) in [("GET", "/api/v1/moderation/queue"), ("POST", "/api/v1/submissions/sub_x/publish"), ("POST", "/api/v1/digests")] {
+    for (method, path) in [
+        ("GET", "/api/v1/moderation/queue"),
+        ("POST", "/api/v1/submissions/sub_x/publish"),
+        ("POST", "/api/v1/digests"),
+    ] {
         let r = http
             .request(method.parse().expect("method"), app.url(path))
             .bearer_auth(&token)
@@ -34,8 +49,21 @@ async fn unauthenticated_and_wrong_role_are_refused() {
     }
 
     // A moderator's token carries no organisation: it cannot submit.
-    let moderator = app.user("mod@example.org", "moderator-password", Role::Moderator, None).await;
-    let r = http.post(app.url("/api/v1/submissions")).bearer_auth(&moderator).json(&fixture_submission()).send().await.expect("post");
+    let moderator = app
+        .user(
+            "mod@example.org",
+            "moderator-password",
+            Role::Moderator,
+            None,
+        )
+        .await;
+    let r = http
+        .post(app.url("/api/v1/submissions"))
+        .bearer_auth(&moderator)
+        .json(&fixture_submission())
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 403);
 }
 
@@ -59,11 +87,29 @@ async fn other_organisations_cannot_read_a_submission() {
         .await
         .expect("json");
     let id = created["id"].as_str().expect("id");
-    let own = http.get(app.url(&format!("/api/v1/submissions/{id}"))).bearer_auth(&acme_token).send().await.expect("get");
+    let own = http
+        .get(app.url(&format!("/api/v1/submissions/{id}")))
+        .bearer_auth(&acme_token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(own.status(), 200);
-    let other = http.get(app.url(&format!("/api/v1/submissions/{id}"))).bearer_auth(&globex_token).send().await.expect("get");
+    let other = http
+        .get(app.url(&format!("/api/v1/submissions/{id}")))
+        .bearer_auth(&globex_token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(other.status(), 404);
-    let list: Value = http.get(app.url("/api/v1/submissions")).bearer_auth(&globex_token).send().await.expect("get").json().await.expect("json");
+    let list: Value = http
+        .get(app.url("/api/v1/submissions"))
+        .bearer_auth(&globex_token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list.as_array().expect("array").len(), 0);
 }
 
@@ -87,7 +133,12 @@ async fn bad_bodies_get_json_errors_and_store_nothing() {
 
     let mut wrong_type = fixture_submission();
     wrong_type["severity"] = json!("catastrophic");
-    let body: Value = post(wrong_type.to_string()).await.expect("post").json().await.expect("json");
+    let body: Value = post(wrong_type.to_string())
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(body["error"]["fields"][0]["field"], "severity", "{body}");
 
     let mut invalid = fixture_submission();
@@ -99,34 +150,84 @@ async fn bad_bodies_get_json_errors_and_store_nothing() {
     let r = post(invalid.to_string()).await.expect("post");
     assert_eq!(r.status(), 422);
     let body: Value = r.json().await.expect("json");
-    let fields: Vec<&str> = body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
-    for expected in ["title", "period", "technologies[0].id", "contributing_factors[0].id", "timeline[0].offset"] {
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    for expected in [
+        "title",
+        "period",
+        "technologies[0].id",
+        "contributing_factors[0].id",
+        "timeline[0].offset",
+    ] {
         assert!(fields.contains(&expected), "{expected} not in {fields:?}");
     }
-    let tech_error = body["error"]["fields"].as_array().expect("fields").iter().find(|f| f["field"] == "technologies[0].id").expect("tech error");
-    assert!(tech_error["message"].as_str().expect("message").contains("postgresql"), "suggests the close match: {tech_error}");
+    let tech_error = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["field"] == "technologies[0].id")
+        .expect("tech error");
+    assert!(
+        tech_error["message"]
+            .as_str()
+            .expect("message")
+            .contains("postgresql"),
+        "suggests the close match: {tech_error}"
+    );
 
     let mut unknown_field = fixture_submission();
     unknown_field["reporter_name"] = json!("Jane");
     let r = post(unknown_field.to_string()).await.expect("post");
     assert_eq!(r.status(), 422);
 
-    assert!(app.store().org_submissions(&org_id).await.expect("list").is_empty(), "nothing is stored");
+    assert!(
+        app.store()
+            .org_submissions(&org_id)
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing is stored"
+    );
 
-    let r = http.get(app.url("/api/v1/reports/nope")).send().await.expect("get");
+    let r = http
+        .get(app.url("/api/v1/reports/nope"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), 404);
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["error"]["code"], "not_found");
-    let r = http.get(app.url("/api/v1/search?severity=extreme")).send().await.expect("get");
+    let r = http
+        .get(app.url("/api/v1/search?severity=extreme"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), 422);
 }
 
 #[tokio::test]
 async fn openapi_document_describes_the_api() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
-    let doc: Value = client().get(app.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
+    let doc: Value = client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
-    for path in ["/api/v1/submissions", "/api/v1/search", "/api/v1/patterns", "/api/v1/reports/{id}", "/api/v1/digests"] {
+    for path in [
+        "/api/v1/submissions",
+        "/api/v1/search",
+        "/api/v1/patterns",
+        "/api/v1/reports/{id}",
+        "/api/v1/digests",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["components"]["schemas"].get("Submission").is_some());
@@ -144,6 +245,8 @@ fn checked_in_json_schema_matches_the_types() {
 
 #[test]
 fn fixture_conforms_to_the_schema_types() {
-    let sub: commonplace::domain::Submission = serde_json::from_value(fixture_submission()).expect("fixture parses");
-    commonplace::domain::validate_submission(sub, commonplace::domain::Taxonomy::bundled()).expect("fixture is valid");
+    let sub: commonplace::domain::Submission =
+        serde_json::from_value(fixture_submission()).expect("fixture parses");
+    commonplace::domain::validate_submission(sub, commonplace::domain::Taxonomy::bundled())
+        .expect("fixture is valid");
 }

@@ -18,15 +18,22 @@ pub enum Backend {
 
 /// The PostgreSQL server to test against, when CI provides one.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A fresh, uniquely named PostgreSQL database for one test (tests run in parallel).
 pub async fn fresh_postgres_database() -> String {
     let base = postgres_url().expect("TEST_POSTGRES_URL");
     let name = format!("cp_test_{}", hex_id());
-    let admin = sqlx::PgPool::connect(&base).await.expect("connect to TEST_POSTGRES_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("connect to TEST_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
     format!("{prefix}/{name}")
@@ -65,15 +72,22 @@ impl TestApp {
         let mut config = Config::new(dir.path().to_path_buf(), database_url, None);
         adjust(&mut config);
         let database_url = config.database_url.clone();
-        
+
         let state = AppState::start(config).await.expect("start the service");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let router = commonplace::http::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });
-        Some(TestApp { base, state, database_url, _dir: dir })
+        Some(TestApp {
+            base,
+            state,
+            database_url,
+            _dir: dir,
+        })
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -88,16 +102,34 @@ impl TestApp {
     pub async fn org_with_token(&self, profile: IdentityProfile) -> (String, String) {
         let org = self.store().create_org(&profile).await.expect("create org");
         let (token, hash) = auth::new_api_token();
-        self.store().create_token(&hash, Some(&org.id), None, "test").await.expect("token");
+        self.store()
+            .create_token(&hash, Some(&org.id), None, "test")
+            .await
+            .expect("token");
         (org.id, token)
     }
 
     /// A user with a password and an API token.
-    pub async fn user(&self, email: &str, password: &str, role: Role, org_id: Option<&str>) -> String {
-        let hash = auth::hash_password(password.to_string()).await.expect("hash");
-        let user = self.store().create_user(email, &hash, role, org_id).await.expect("user");
+    pub async fn user(
+        &self,
+        email: &str,
+        password: &str,
+        role: Role,
+        org_id: Option<&str>,
+    ) -> String {
+        let hash = auth::hash_password(password.to_string())
+            .await
+            .expect("hash");
+        let user = self
+            .store()
+            .create_user(email, &hash, role, org_id)
+            .await
+            .expect("user");
         let (token, hash) = auth::new_api_token();
-        self.store().create_token(&hash, user.org_id.as_deref(), Some(&user.id), "test").await.expect("token");
+        self.store()
+            .create_token(&hash, user.org_id.as_deref(), Some(&user.id), "test")
+            .await
+            .expect("token");
         token
     }
 
@@ -106,14 +138,20 @@ impl TestApp {
         let head = self.store().outbox_head().await.expect("head");
         self.state.indexer.notify();
         assert!(
-            self.state.indexer.wait_for(head, Duration::from_secs(10)).await,
+            self.state
+                .indexer
+                .wait_for(head, Duration::from_secs(10))
+                .await,
             "index did not catch up with outbox position {head}"
         );
     }
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().expect("client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
 }
 
 pub fn acme() -> IdentityProfile {
@@ -148,7 +186,10 @@ pub const PLANTED: &[&str] = &[
 pub fn assert_no_planted(body: &str, what: &str) {
     let lower = body.to_lowercase();
     for planted in PLANTED {
-        assert!(!lower.contains(&planted.to_lowercase()), "{what} leaks `{planted}`:\n{body}");
+        assert!(
+            !lower.contains(&planted.to_lowercase()),
+            "{what} leaks `{planted}`:\n{body}"
+        );
     }
 }
 

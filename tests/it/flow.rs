@@ -8,10 +8,19 @@ use crate::common::*;
 use commonplace::store::Role;
 
 async fn submit_publish_search_export(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 1).await else { return };
+    let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 1).await else {
+        return;
+    };
     let http = client();
     let (org_id, token) = app.org_with_token(acme()).await;
-    let moderator = app.user("mod@example.org", "moderator-password", Role::Moderator, None).await;
+    let moderator = app
+        .user(
+            "mod@example.org",
+            "moderator-password",
+            Role::Moderator,
+            None,
+        )
+        .await;
 
     // The organisation submits; the answer shows the scrubbed version and the findings.
     let response = http
@@ -26,12 +35,25 @@ async fn submit_publish_search_export(backend: Backend) {
     let submission_id = created["id"].as_str().expect("id").to_string();
     assert_eq!(created["status"], "submitted");
     assert_no_planted(&created["scrubbed"].to_string(), "the scrubbed preview");
-    let kinds: Vec<&str> = created["findings"].as_array().expect("findings").iter().filter_map(|f| f["kind"].as_str()).collect();
+    let kinds: Vec<&str> = created["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
     for kind in ["email", "ip", "hostname", "org"] {
         assert!(kinds.contains(&kind), "no {kind} finding in {kinds:?}");
     }
-    assert_eq!(created["scrubbed"]["technologies"][1]["id"], "kubernetes", "aliases are normalised");
-    assert!(created["scrubbed"]["summary"].as_str().expect("summary").contains("MySQL 8.0.32"));
+    assert_eq!(
+        created["scrubbed"]["technologies"][1]["id"], "kubernetes",
+        "aliases are normalised"
+    );
+    assert!(
+        created["scrubbed"]["summary"]
+            .as_str()
+            .expect("summary")
+            .contains("MySQL 8.0.32")
+    );
 
     // It waits for a moderator; the submitter cannot publish it.
     let queue: Value = http
@@ -43,7 +65,13 @@ async fn submit_publish_search_export(backend: Backend) {
         .json()
         .await
         .expect("json");
-    assert!(queue.as_array().expect("array").iter().any(|s| s["id"] == submission_id.as_str()));
+    assert!(
+        queue
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|s| s["id"] == submission_id.as_str())
+    );
     let forbidden = http
         .post(app.url(&format!("/api/v1/submissions/{submission_id}/publish")))
         .bearer_auth(&token)
@@ -61,22 +89,47 @@ async fn submit_publish_search_export(backend: Backend) {
         .json()
         .await
         .expect("json");
-    let report_id = published["report_id"].as_str().expect("report id").to_string();
+    let report_id = published["report_id"]
+        .as_str()
+        .expect("report id")
+        .to_string();
     assert_ne!(report_id, submission_id);
 
     // Raw text is purged at publication.
-    let record = app.store().submission(&submission_id).await.expect("load").expect("exists");
-    assert!(record.raw.is_none(), "raw text must be purged at publication");
-    assert!(record.findings.is_none(), "original values must be purged at publication");
+    let record = app
+        .store()
+        .submission(&submission_id)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert!(
+        record.raw.is_none(),
+        "raw text must be purged at publication"
+    );
+    assert!(
+        record.findings.is_none(),
+        "original values must be purged at publication"
+    );
     assert_eq!(record.org_id, org_id);
 
     // The public report: scrubbed, coarse, unlinked.
-    let json = http.get(app.url(&format!("/api/v1/reports/{report_id}"))).send().await.expect("report");
+    let json = http
+        .get(app.url(&format!("/api/v1/reports/{report_id}")))
+        .send()
+        .await
+        .expect("report");
     assert_eq!(json.status(), 200);
     let json_body = json.text().await.expect("body");
     assert_no_planted(&json_body, "the report JSON");
-    assert!(!json_body.contains(&org_id) && !json_body.contains(&submission_id), "the report must not link to the organisation");
-    let html = http.get(app.url(&format!("/reports/{report_id}"))).send().await.expect("page");
+    assert!(
+        !json_body.contains(&org_id) && !json_body.contains(&submission_id),
+        "the report must not link to the organisation"
+    );
+    let html = http
+        .get(app.url(&format!("/reports/{report_id}")))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(html.status(), 200);
     let html_body = html.text().await.expect("body");
     assert_no_planted(&html_body, "the report page");
@@ -93,12 +146,34 @@ async fn submit_publish_search_export(backend: Backend) {
         .await
         .expect("json");
     assert_eq!(results["hits"][0]["id"], report_id.as_str(), "{results}");
-    assert!(results["hits"][0]["snippet_html"].as_str().expect("snippet").contains("<b>"));
-    assert!(results["understood"].as_array().expect("understood").iter().any(|u| u == "technology:mysql"));
-    let facet = results["technologies"].as_array().expect("facets").iter().find(|f| f["id"] == "mysql").cloned();
+    assert!(
+        results["hits"][0]["snippet_html"]
+            .as_str()
+            .expect("snippet")
+            .contains("<b>")
+    );
+    assert!(
+        results["understood"]
+            .as_array()
+            .expect("understood")
+            .iter()
+            .any(|u| u == "technology:mysql")
+    );
+    let facet = results["technologies"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .find(|f| f["id"] == "mysql")
+        .cloned();
     assert_eq!(facet.expect("mysql facet")["count"], 1);
     assert_no_planted(&results.to_string(), "search results");
-    for filter in ["technology=mysql", "technology=db-relational", "factor=replication-failover", "severity=sev2", "technology=postgres"] {
+    for filter in [
+        "technology=mysql",
+        "technology=db-relational",
+        "factor=replication-failover",
+        "severity=sev2",
+        "technology=postgres",
+    ] {
         let results: Value = http
             .get(app.url(&format!("/api/v1/search?{filter}")))
             .send()
@@ -107,15 +182,33 @@ async fn submit_publish_search_export(backend: Backend) {
             .json()
             .await
             .expect("json");
-        let expected = if filter == "technology=postgres" { 0 } else { 1 };
+        let expected = if filter == "technology=postgres" {
+            0
+        } else {
+            1
+        };
         assert_eq!(results["total"], expected, "filter {filter}: {results}");
     }
-    let page = http.get(app.url("/search?q=replication")).send().await.expect("page").text().await.expect("body");
+    let page = http
+        .get(app.url("/search?q=replication"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains(&format!("/reports/{report_id}")));
     assert_no_planted(&page, "the search page");
 
     // Patterns count it (k = 1 here).
-    let patterns: Value = http.get(app.url("/api/v1/patterns")).send().await.expect("patterns").json().await.expect("json");
+    let patterns: Value = http
+        .get(app.url("/api/v1/patterns"))
+        .send()
+        .await
+        .expect("patterns")
+        .json()
+        .await
+        .expect("json");
     let cell = patterns["cells"]
         .as_array()
         .expect("cells")
@@ -124,7 +217,14 @@ async fn submit_publish_search_export(backend: Backend) {
         .cloned()
         .expect("mysql × replication-failover cell");
     assert_eq!(cell["reports"], 1);
-    let patterns_page = http.get(app.url("/patterns")).send().await.expect("page").text().await.expect("body");
+    let patterns_page = http
+        .get(app.url("/patterns"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(patterns_page.contains("MySQL"));
 
     // The export command, run as the real binary against the same database, contains it.
@@ -132,7 +232,11 @@ async fn submit_publish_search_export(backend: Backend) {
         .args(["--database-url", &app.database_url, "export"])
         .output()
         .expect("run export");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let exported = String::from_utf8(output.stdout).expect("utf8");
     assert_eq!(exported.lines().count(), 1);
     assert!(exported.contains(&report_id));
@@ -141,10 +245,19 @@ async fn submit_publish_search_export(backend: Backend) {
 both_backends!(full_flow, submit_publish_search_export);
 
 async fn small_cells_are_suppressed(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 2).await else { return };
+    let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 2).await else {
+        return;
+    };
     let http = client();
     let (_, token) = app.org_with_token(acme()).await;
-    let moderator = app.user("mod@example.org", "moderator-password", Role::Moderator, None).await;
+    let moderator = app
+        .user(
+            "mod@example.org",
+            "moderator-password",
+            Role::Moderator,
+            None,
+        )
+        .await;
     for _ in 0..2 {
         let created: Value = http
             .post(app.url("/api/v1/submissions"))
@@ -157,21 +270,46 @@ async fn small_cells_are_suppressed(backend: Backend) {
             .await
             .expect("json");
         let id = created["id"].as_str().expect("id");
-        let r = http.post(app.url(&format!("/api/v1/submissions/{id}/publish"))).bearer_auth(&moderator).send().await.expect("publish");
+        let r = http
+            .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
+            .bearer_auth(&moderator)
+            .send()
+            .await
+            .expect("publish");
         assert_eq!(r.status(), 200);
     }
     // Two reports, but one organisation: below k = 2, nothing is shown.
-    let patterns: Value = http.get(app.url("/api/v1/patterns")).send().await.expect("patterns").json().await.expect("json");
-    assert_eq!(patterns["cells"].as_array().expect("cells").len(), 0, "{patterns}");
+    let patterns: Value = http
+        .get(app.url("/api/v1/patterns"))
+        .send()
+        .await
+        .expect("patterns")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        patterns["cells"].as_array().expect("cells").len(),
+        0,
+        "{patterns}"
+    );
     assert!(patterns["suppressed"].as_u64().expect("suppressed") > 0);
 }
 both_backends!(suppression, small_cells_are_suppressed);
 
 async fn rejection_purges_and_explains(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     let http = client();
     let (_, token) = app.org_with_token(acme()).await;
-    let moderator = app.user("mod@example.org", "moderator-password", Role::Moderator, None).await;
+    let moderator = app
+        .user(
+            "mod@example.org",
+            "moderator-password",
+            Role::Moderator,
+            None,
+        )
+        .await;
     let created: Value = http
         .post(app.url("/api/v1/submissions"))
         .bearer_auth(&token)
@@ -199,13 +337,31 @@ async fn rejection_purges_and_explains(backend: Backend) {
         .await
         .expect("reject");
     assert_eq!(rejected.status(), 204);
-    let mine: Value = http.get(app.url("/api/v1/submissions")).bearer_auth(&token).send().await.expect("list").json().await.expect("json");
+    let mine: Value = http
+        .get(app.url("/api/v1/submissions"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(mine[0]["status"], "rejected");
     assert_eq!(mine[0]["reason"], "Too close to a public status page");
-    let record = app.store().submission(id).await.expect("load").expect("exists");
+    let record = app
+        .store()
+        .submission(id)
+        .await
+        .expect("load")
+        .expect("exists");
     assert!(record.raw.is_none());
     // A second decision conflicts.
-    let again = http.post(app.url(&format!("/api/v1/submissions/{id}/publish"))).bearer_auth(&moderator).send().await.expect("publish");
+    let again = http
+        .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
+        .bearer_auth(&moderator)
+        .send()
+        .await
+        .expect("publish");
     assert_eq!(again.status(), 409);
     let body: Value = again.json().await.expect("json");
     assert_eq!(body["error"]["code"], "conflict");

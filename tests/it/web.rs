@@ -5,7 +5,12 @@ use crate::both_backends;
 use crate::common::*;
 use commonplace::store::Role;
 
-async fn login(app: &TestApp, http: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+async fn login(
+    app: &TestApp,
+    http: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     http.post(app.url("/login"))
         .form(&[("email", email), ("password", password)])
         .send()
@@ -41,10 +46,24 @@ fn form_fields(csrf: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn form_preview_confirm_moderate(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     let (org_id, _) = app.org_with_token(acme()).await;
-    app.user("writer@acme.example", "submitter-password", Role::Submitter, Some(&org_id)).await;
-    app.user("mod@example.org", "moderator-password", Role::Moderator, None).await;
+    app.user(
+        "writer@acme.example",
+        "submitter-password",
+        Role::Submitter,
+        Some(&org_id),
+    )
+    .await;
+    app.user(
+        "mod@example.org",
+        "moderator-password",
+        Role::Moderator,
+        None,
+    )
+    .await;
 
     // Anonymous users are sent to sign in.
     let anonymous = client();
@@ -57,42 +76,93 @@ async fn form_preview_confirm_moderate(backend: Backend) {
     let unknown = login(&app, &http, "nobody@example.org", "whatever-password").await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(
-        wrong.text().await.expect("body").contains("Wrong email or password"),
-        unknown.text().await.expect("body").contains("Wrong email or password"),
+        wrong
+            .text()
+            .await
+            .expect("body")
+            .contains("Wrong email or password"),
+        unknown
+            .text()
+            .await
+            .expect("body")
+            .contains("Wrong email or password"),
         "unknown users and wrong passwords get the same answer"
     );
     let ok = login(&app, &http, "writer@acme.example", "submitter-password").await;
     assert_eq!(ok.status(), 200);
 
-    let page = http.get(app.url("/submit")).send().await.expect("form").text().await.expect("body");
+    let page = http
+        .get(app.url("/submit"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
     let csrf = csrf_from(&page);
 
     // A forged form (wrong CSRF token) is refused and stores nothing.
-    let forged = http.post(app.url("/submit")).form(&form_fields("forged")).send().await.expect("post");
+    let forged = http
+        .post(app.url("/submit"))
+        .form(&form_fields("forged"))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(forged.status(), 403);
-    assert!(app.store().org_submissions(&org_id).await.expect("list").is_empty());
+    assert!(
+        app.store()
+            .org_submissions(&org_id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 
     // An invalid form comes back with errors and the typed values.
     let mut bad = form_fields(&csrf);
     bad.retain(|(k, _)| *k != "severity");
     bad.push(("technologies", "postgress".into()));
-    let r = http.post(app.url("/submit")).form(&bad).send().await.expect("post");
+    let r = http
+        .post(app.url("/submit"))
+        .form(&bad)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), 422);
     let body = r.text().await.expect("body");
     assert!(body.contains("severity"));
-    assert!(body.contains("Connection pool exhaustion"), "typed values survive");
-    assert!(app.store().org_submissions(&org_id).await.expect("list").is_empty());
+    assert!(
+        body.contains("Connection pool exhaustion"),
+        "typed values survive"
+    );
+    assert!(
+        app.store()
+            .org_submissions(&org_id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 
     // A valid form shows the scrubbed preview with every redaction marked.
-    let preview = http.post(app.url("/submit")).form(&form_fields(&csrf)).send().await.expect("post");
+    let preview = http
+        .post(app.url("/submit"))
+        .form(&form_fields(&csrf))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(preview.status(), 200);
     let preview_url = preview.url().clone();
     assert!(preview_url.path().starts_with("/submissions/"));
     let body = preview.text().await.expect("body");
-    assert!(body.contains("mark class=\"redaction kind-product\""), "{body}");
+    assert!(
+        body.contains("mark class=\"redaction kind-product\""),
+        "{body}"
+    );
     assert!(body.contains("mark class=\"redaction kind-email\""));
     assert!(body.contains("mark class=\"redaction kind-hostname\""));
-    let id = preview_url.path().trim_start_matches("/submissions/").to_string();
+    let id = preview_url
+        .path()
+        .trim_start_matches("/submissions/")
+        .to_string();
     let summaries = app.store().org_submissions(&org_id).await.expect("list");
     assert_eq!(summaries[0].status.as_str(), "draft");
 
@@ -104,10 +174,28 @@ async fn form_preview_confirm_moderate(backend: Backend) {
         .await
         .expect("revise");
     assert_eq!(r.status(), 200);
-    let record = app.store().submission(&id).await.expect("load").expect("exists");
-    assert!(!record.scrubbed.summary.contains("max_connections"), "{}", record.scrubbed.summary);
-    let org = app.store().org(&org_id).await.expect("org").expect("exists");
-    assert!(org.profile.extra_terms.contains(&"max_connections".to_string()));
+    let record = app
+        .store()
+        .submission(&id)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert!(
+        !record.scrubbed.summary.contains("max_connections"),
+        "{}",
+        record.scrubbed.summary
+    );
+    let org = app
+        .store()
+        .org(&org_id)
+        .await
+        .expect("org")
+        .expect("exists");
+    assert!(
+        org.profile
+            .extra_terms
+            .contains(&"max_connections".to_string())
+    );
 
     let r = http
         .post(app.url(&format!("/submissions/{id}/confirm")))
@@ -128,8 +216,18 @@ async fn form_preview_confirm_moderate(backend: Backend) {
     let r = login(&app, &moderator, "mod@example.org", "moderator-password").await;
     assert!(r.url().path().starts_with("/moderation"));
     let queue = r.text().await.expect("body");
-    assert!(queue.contains("Connection pool exhaustion after Product A deploy"), "{queue}");
-    let detail = moderator.get(app.url(&format!("/moderation/{id}"))).send().await.expect("detail").text().await.expect("body");
+    assert!(
+        queue.contains("Connection pool exhaustion after Product A deploy"),
+        "{queue}"
+    );
+    let detail = moderator
+        .get(app.url(&format!("/moderation/{id}")))
+        .send()
+        .await
+        .expect("detail")
+        .text()
+        .await
+        .expect("body");
     let mod_csrf = csrf_from(&detail);
     let published = moderator
         .post(app.url(&format!("/moderation/{id}/publish")))
@@ -143,13 +241,23 @@ async fn form_preview_confirm_moderate(backend: Backend) {
     assert!(!report_page.contains("Roadrunner") && !report_page.contains("acme.example"));
 
     // Digests: a moderator creates one; it renders and downloads as Markdown.
-    let report_id = app.store().submission(&id).await.expect("load").expect("exists").report_id.expect("report id");
+    let report_id = app
+        .store()
+        .submission(&id)
+        .await
+        .expect("load")
+        .expect("exists")
+        .report_id
+        .expect("report id");
     let r = moderator
         .post(app.url("/digests"))
         .form(&[
             ("csrf", mod_csrf.as_str()),
             ("title", "Connection budgets"),
-            ("commentary", "Why **pools** need a global budget.\n\n<script>alert(1)</script>"),
+            (
+                "commentary",
+                "Why **pools** need a global budget.\n\n<script>alert(1)</script>",
+            ),
             ("report", report_id.as_str()),
         ])
         .send()
@@ -160,15 +268,29 @@ async fn form_preview_confirm_moderate(backend: Backend) {
     let digest_html = r.text().await.expect("body");
     assert!(digest_html.contains("<strong>pools</strong>"));
     assert!(!digest_html.contains("<script>alert"));
-    let md = anonymous.get(app.url("/digests/connection-budgets.md")).send().await.expect("md");
+    let md = anonymous
+        .get(app.url("/digests/connection-budgets.md"))
+        .send()
+        .await
+        .expect("md");
     assert_eq!(md.status(), 200);
-    assert!(md.headers()["content-type"].to_str().expect("type").starts_with("text/markdown"));
+    assert!(
+        md.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/markdown")
+    );
     let md = md.text().await.expect("body");
     assert!(md.starts_with("# Connection budgets"));
     assert!(md.contains(&format!("/reports/{report_id}")));
 
     // Logging out ends the session.
-    let r = http.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.expect("logout");
+    let r = http
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
     assert_eq!(r.status(), 200);
     let r = http.get(app.url("/submit")).send().await.expect("get");
     assert!(r.url().path().starts_with("/login"));
@@ -179,16 +301,42 @@ both_backends!(form_flow, form_preview_confirm_moderate);
 async fn pages_render_and_send_security_headers() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     let http = client();
-    for path in ["/", "/search", "/search?q=kubernetes&severity=sev1", "/patterns", "/digests", "/login"] {
+    for path in [
+        "/",
+        "/search",
+        "/search?q=kubernetes&severity=sev1",
+        "/patterns",
+        "/digests",
+        "/login",
+    ] {
         let r = http.get(app.url(path)).send().await.expect("get");
         assert_eq!(r.status(), 200, "{path}");
-        let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_string();
-        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_string();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     }
-    let r = http.get(app.url("/no/such/page")).send().await.expect("get");
+    let r = http
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), 404);
     assert!(r.text().await.expect("body").contains("<html"));
-    let r = http.get(app.url("/static/style.css")).send().await.expect("get");
-    assert!(r.headers()["content-type"].to_str().expect("type").starts_with("text/css"));
+    let r = http
+        .get(app.url("/static/style.css"))
+        .send()
+        .await
+        .expect("get");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/css")
+    );
 }

@@ -109,7 +109,10 @@ async fn create_submission(
 /// The caller organisation's submissions with their status and any rejection reason.
 #[utoipa::path(get, path = "/api/v1/submissions", responses((status = 200, body = Vec<SubmissionSummary>)),
     security(("bearer" = [])))]
-async fn my_submissions(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
+async fn my_submissions(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
     Ok(Json(state.store.org_submissions(caller.org_id()?).await?))
 }
 
@@ -122,7 +125,11 @@ async fn get_submission(
     Path(id): Path<String>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     let record = if caller.0.role.can_moderate() {
-        state.store.submission(&id).await?.ok_or(AppError::NotFound)?
+        state
+            .store
+            .submission(&id)
+            .await?
+            .ok_or(AppError::NotFound)?
     } else {
         intake::owned(&state, caller.org_id()?, &id).await?
     };
@@ -173,9 +180,17 @@ async fn reject_submission(
 /// Submissions waiting for moderation, oldest first (moderators).
 #[utoipa::path(get, path = "/api/v1/moderation/queue", responses((status = 200, body = Vec<SubmissionSummary>)),
     security(("bearer" = [])))]
-async fn moderation_queue(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
+async fn moderation_queue(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
     caller.require_moderator()?;
-    Ok(Json(state.store.submissions_with_status(SubmissionStatus::Submitted).await?))
+    Ok(Json(
+        state
+            .store
+            .submissions_with_status(SubmissionStatus::Submitted)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -195,17 +210,32 @@ struct ReportPage {
 
 /// Published reports, newest first.
 #[utoipa::path(get, path = "/api/v1/reports", params(PageParams), responses((status = 200, body = ReportPage)))]
-async fn list_reports(State(state): State<AppState>, Query(p): Query<PageParams>) -> Result<Json<ReportPage>, ApiError> {
+async fn list_reports(
+    State(state): State<AppState>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<ReportPage>, ApiError> {
     let limit = p.limit.unwrap_or(20).clamp(1, 100);
     let rows = state.store.reports_page(p.before, limit).await?;
-    let next = if rows.len() as i64 == limit { rows.last().map(|(pos, _)| *pos) } else { None };
-    Ok(Json(ReportPage { reports: rows.into_iter().map(|(_, r)| r).collect(), next }))
+    let next = if rows.len() as i64 == limit {
+        rows.last().map(|(pos, _)| *pos)
+    } else {
+        None
+    };
+    Ok(Json(ReportPage {
+        reports: rows.into_iter().map(|(_, r)| r).collect(),
+        next,
+    }))
 }
 
 /// One published report: scrubbed text and coarse fields only.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", responses((status = 200, body = PublicReport), (status = 404, body = ErrorBody)))]
-async fn get_report(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<PublicReport>, ApiError> {
-    Ok(Json(state.store.report(&id).await?.ok_or(AppError::NotFound)?))
+async fn get_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicReport>, ApiError> {
+    Ok(Json(
+        state.store.report(&id).await?.ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// Search parameters shared by the API and the search page.
@@ -229,7 +259,11 @@ pub struct SearchParams {
     pub per_page: Option<usize>,
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, value: &Option<String>, errors: &mut Vec<FieldError>) -> Option<T> {
+fn parse_enum<T: serde::de::DeserializeOwned>(
+    field: &str,
+    value: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
     let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
     match serde_json::from_value(serde_json::Value::String(v.to_string())) {
         Ok(parsed) => Some(parsed),
@@ -262,7 +296,13 @@ impl SearchParams {
         let per_page = self.per_page.unwrap_or(10).clamp(1, 50);
         let page = self.page.unwrap_or(1).clamp(1, 1000);
         Ok(SearchQuery {
-            text: self.q.clone().unwrap_or_default().chars().take(500).collect(),
+            text: self
+                .q
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(500)
+                .collect(),
             technologies: list(&self.technology),
             factors: list(&self.factor),
             severity,
@@ -276,7 +316,10 @@ impl SearchParams {
 
 /// Ranked search over published reports with highlighted snippets and facet counts.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
-async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Json<SearchResults>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<SearchResults>, ApiError> {
     let query = params.to_query()?;
     Ok(Json(state.index.search(query).await?))
 }
@@ -284,7 +327,9 @@ async fn search(State(state): State<AppState>, Query(params): Query<SearchParams
 /// Technology × contributing-factor counts; cells backed by fewer than k organisations are withheld.
 #[utoipa::path(get, path = "/api/v1/patterns", responses((status = 200, body = PatternMatrix)))]
 async fn get_patterns(State(state): State<AppState>) -> Result<Json<PatternMatrix>, ApiError> {
-    Ok(Json(patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?))
+    Ok(Json(
+        patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?,
+    ))
 }
 
 /// All digests, newest first.
@@ -308,17 +353,37 @@ pub struct NewDigest {
 #[utoipa::path(post, path = "/api/v1/digests", request_body = NewDigest,
     responses((status = 201, body = Digest), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn create_digest(State(state): State<AppState>, caller: ApiCaller, body: Bytes) -> Result<(StatusCode, Json<Digest>), ApiError> {
+async fn create_digest(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Digest>), ApiError> {
     caller.require_moderator()?;
     let de = &mut serde_json::Deserializer::from_slice(&body);
-    let new: NewDigest = serde_path_to_error::deserialize(de)
-        .map_err(|e| AppError::Invalid(vec![FieldError::new(e.path().to_string(), e.inner().to_string())]))?;
-    let digest = crate::digest::create(state.store.as_ref(), new.title, new.commentary, new.report_ids, new.slug).await?;
+    let new: NewDigest = serde_path_to_error::deserialize(de).map_err(|e| {
+        AppError::Invalid(vec![FieldError::new(
+            e.path().to_string(),
+            e.inner().to_string(),
+        )])
+    })?;
+    let digest = crate::digest::create(
+        state.store.as_ref(),
+        new.title,
+        new.commentary,
+        new.report_ids,
+        new.slug,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(digest)))
 }
 
 /// One digest with its selected report ids.
 #[utoipa::path(get, path = "/api/v1/digests/{slug}", responses((status = 200, body = Digest), (status = 404, body = ErrorBody)))]
-async fn get_digest(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Digest>, ApiError> {
-    Ok(Json(state.store.digest(&slug).await?.ok_or(AppError::NotFound)?))
+async fn get_digest(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Digest>, ApiError> {
+    Ok(Json(
+        state.store.digest(&slug).await?.ok_or(AppError::NotFound)?,
+    ))
 }

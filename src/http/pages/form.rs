@@ -46,11 +46,19 @@ pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
 }
 
 pub fn first(pairs: &[(String, String)], key: &str) -> String {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 impl SubmissionForm {
@@ -93,8 +101,10 @@ impl SubmissionForm {
         let mut errors = Vec::new();
         let kind = choice::<ReportKind>("kind", &self.kind, &mut errors);
         let severity = choice::<Severity>("severity", &self.severity, &mut errors);
-        let method = choice::<DetectionMethod>("detection_method", &self.detection_method, &mut errors);
-        let time_to_detect = choice::<DurationBand>("time_to_detect", &self.time_to_detect, &mut errors);
+        let method =
+            choice::<DetectionMethod>("detection_method", &self.detection_method, &mut errors);
+        let time_to_detect =
+            choice::<DurationBand>("time_to_detect", &self.time_to_detect, &mut errors);
         let change_type = choice::<ChangeType>("change_type", &self.change_type, &mut errors);
         let duration = choice::<DurationBand>("duration", &self.duration, &mut errors);
         let sector = choice::<Sector>("sector", &self.sector, &mut errors);
@@ -113,7 +123,10 @@ impl SubmissionForm {
             .map(|entry| {
                 let mut parts = entry.splitn(2, char::is_whitespace);
                 let id = parts.next().unwrap_or_default().to_string();
-                let version = parts.next().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+                let version = parts
+                    .next()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty());
                 TechnologyUse { id, version }
             })
             .collect();
@@ -161,7 +174,16 @@ impl SubmissionForm {
             Some(duration),
             Some(sector),
             Some(size_band),
-        ) = (kind, severity, method, time_to_detect, change_type, duration, sector, size_band)
+        ) = (
+            kind,
+            severity,
+            method,
+            time_to_detect,
+            change_type,
+            duration,
+            sector,
+            size_band,
+        )
         else {
             return Err(errors);
         };
@@ -206,7 +228,11 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
-fn choice<T: DeserializeOwned>(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+fn choice<T: DeserializeOwned>(
+    field: &str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
     if value.trim().is_empty() {
         errors.push(FieldError::new(field, "choose a value"));
         return None;
@@ -214,7 +240,10 @@ fn choice<T: DeserializeOwned>(field: &str, value: &str, errors: &mut Vec<FieldE
     match serde_json::from_value(serde_json::Value::String(value.trim().to_string())) {
         Ok(v) => Some(v),
         Err(_) => {
-            errors.push(FieldError::new(field, format!("unknown value `{}`", value.trim())));
+            errors.push(FieldError::new(
+                field,
+                format!("unknown value `{}`", value.trim()),
+            ));
             None
         }
     }
@@ -307,14 +336,26 @@ impl Choices {
                 ("over_2000", "More than 2,000 engineers"),
             ],
             action_categories: vec![
-                "detection", "observability", "runbook", "resilience", "capacity", "config_hardening", "tooling",
-                "process", "training", "architecture", "vendor", "staffing",
+                "detection",
+                "observability",
+                "runbook",
+                "resilience",
+                "capacity",
+                "config_hardening",
+                "tooling",
+                "process",
+                "training",
+                "architecture",
+                "vendor",
+                "staffing",
             ],
         }
     }
 
     /// The label of a value in one of the lists, or the value itself.
     pub fn label<'a>(list: &'a [(&'static str, &'static str)], value: &'a str) -> &'a str {
-        list.iter().find(|(v, _)| *v == value).map_or(value, |(_, l)| l)
+        list.iter()
+            .find(|(v, _)| *v == value)
+            .map_or(value, |(_, l)| l)
     }
 }

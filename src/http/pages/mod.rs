@@ -4,12 +4,12 @@
 mod form;
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
 use self::form::{Choices, SubmissionForm, first, pairs};
 use super::api::SearchParams;
@@ -88,7 +88,9 @@ impl Chrome {
 }
 
 fn render(t: &impl Template) -> PageResult {
-    let html = t.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let html = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
     Ok(Html(html).into_response())
 }
 
@@ -115,8 +117,14 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
 async fn stylesheet() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         include_str!("../../../web/static/style.css"),
     )
@@ -166,7 +174,10 @@ async fn home(State(state): State<AppState>, session: Session) -> PageResult {
     let recent = state.store.reports_page(None, 8).await?;
     render(&HomePage {
         chrome: Chrome::new(&session, "home"),
-        recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+        recent: recent
+            .iter()
+            .map(|(_, r)| ReportCard::from_report(r))
+            .collect(),
         report_count: state.store.report_count().await?,
     })
 }
@@ -197,9 +208,24 @@ pub struct FacetLink {
     pub href: String,
 }
 
-fn search_href(q: &str, technology: &str, factor: &str, severity: &str, kind: &str, sort: &str, page: usize) -> String {
+fn search_href(
+    q: &str,
+    technology: &str,
+    factor: &str,
+    severity: &str,
+    kind: &str,
+    sort: &str,
+    page: usize,
+) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [("q", q), ("technology", technology), ("factor", factor), ("severity", severity), ("kind", kind), ("sort", sort)] {
+    for (k, v) in [
+        ("q", q),
+        ("technology", technology),
+        ("factor", factor),
+        ("severity", severity),
+        ("kind", kind),
+        ("sort", sort),
+    ] {
         if !v.is_empty() {
             s.append_pair(k, v);
         }
@@ -211,7 +237,11 @@ fn search_href(q: &str, technology: &str, factor: &str, severity: &str, kind: &s
 }
 
 fn toggle(list: &str, id: &str) -> String {
-    let mut items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let mut items: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if let Some(pos) = items.iter().position(|x| *x == id) {
         items.remove(pos);
     } else {
@@ -220,10 +250,20 @@ fn toggle(list: &str, id: &str) -> String {
     items.join(",")
 }
 
-async fn search_page(State(state): State<AppState>, session: Session, Query(params): Query<SearchParams>) -> PageResult {
+async fn search_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<SearchParams>,
+) -> PageResult {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (q, technology, factor, severity, kind, sort) =
-        (s(&params.q), s(&params.technology), s(&params.factor), s(&params.severity), s(&params.kind), s(&params.sort));
+    let (q, technology, factor, severity, kind, sort) = (
+        s(&params.q),
+        s(&params.technology),
+        s(&params.factor),
+        s(&params.severity),
+        s(&params.kind),
+        s(&params.sort),
+    );
     let mut page = SearchPage {
         chrome: Chrome::new(&session, "search"),
         q: q.clone(),
@@ -241,7 +281,13 @@ async fn search_page(State(state): State<AppState>, session: Session, Query(para
     };
     match params.to_query() {
         Err(AppError::Invalid(errors)) => {
-            page.error = Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "));
+            page.error = Some(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
         Err(e) => return Err(e.into()),
         Ok(query) => {
@@ -254,7 +300,11 @@ async fn search_page(State(state): State<AppState>, session: Session, Query(para
                     .take(15)
                     .map(|c| {
                         let toggled = toggle(list, &c.id);
-                        let (t, f) = if is_tech { (toggled.as_str(), factor.as_str()) } else { (technology.as_str(), toggled.as_str()) };
+                        let (t, f) = if is_tech {
+                            (toggled.as_str(), factor.as_str())
+                        } else {
+                            (technology.as_str(), toggled.as_str())
+                        };
                         FacetLink {
                             label: c.label.clone(),
                             count: c.count,
@@ -274,7 +324,15 @@ async fn search_page(State(state): State<AppState>, session: Session, Query(para
 
 impl SearchPage {
     fn page_href(&self, page: usize) -> String {
-        search_href(&self.q, &self.technology, &self.factor, &self.severity, &self.kind, &self.sort, page)
+        search_href(
+            &self.q,
+            &self.technology,
+            &self.factor,
+            &self.severity,
+            &self.kind,
+            &self.sort,
+            page,
+        )
     }
     fn clear_href(&self) -> String {
         search_href(&self.q, "", "", "", "", &self.sort, 1)
@@ -305,35 +363,98 @@ struct ReportPage {
     lessons_html: String,
 }
 
-async fn report_page(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+async fn report_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> PageResult {
     let report = state.store.report(&id).await?.ok_or(AppError::NotFound)?;
     let t = Taxonomy::bundled();
     let ch = Choices::new();
     let c = &report.content;
     let facts = vec![
-        Fact { label: "Period", value: c.period.clone() },
-        Fact { label: "Severity", value: Choices::label(&ch.severities, &enum_str(&c.severity)).to_string() },
-        Fact { label: "Kind", value: Choices::label(&ch.kinds, &enum_str(&c.kind)).to_string() },
-        Fact { label: "Duration", value: Choices::label(&ch.durations, &enum_str(&c.duration)).to_string() },
-        Fact { label: "Detected by", value: Choices::label(&ch.detection, &enum_str(&c.detection.method)).to_string() },
-        Fact { label: "Time to detect", value: Choices::label(&ch.durations, &enum_str(&c.detection.time_to_detect)).to_string() },
-        Fact { label: "Trigger", value: Choices::label(&ch.changes, &enum_str(&c.trigger.change_type)).to_string() },
+        Fact {
+            label: "Period",
+            value: c.period.clone(),
+        },
+        Fact {
+            label: "Severity",
+            value: Choices::label(&ch.severities, &enum_str(&c.severity)).to_string(),
+        },
+        Fact {
+            label: "Kind",
+            value: Choices::label(&ch.kinds, &enum_str(&c.kind)).to_string(),
+        },
+        Fact {
+            label: "Duration",
+            value: Choices::label(&ch.durations, &enum_str(&c.duration)).to_string(),
+        },
+        Fact {
+            label: "Detected by",
+            value: Choices::label(&ch.detection, &enum_str(&c.detection.method)).to_string(),
+        },
+        Fact {
+            label: "Time to detect",
+            value: Choices::label(&ch.durations, &enum_str(&c.detection.time_to_detect))
+                .to_string(),
+        },
+        Fact {
+            label: "Trigger",
+            value: Choices::label(&ch.changes, &enum_str(&c.trigger.change_type)).to_string(),
+        },
         Fact {
             label: "Impact",
-            value: c.impact.types.iter().map(|i| Choices::label(&ch.impacts, &enum_str(i)).to_string()).collect::<Vec<_>>().join(", "),
+            value: c
+                .impact
+                .types
+                .iter()
+                .map(|i| Choices::label(&ch.impacts, &enum_str(i)).to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
         },
-        Fact { label: "Customer visible", value: if c.impact.customer_visible { "Yes" } else { "No" }.to_string() },
-        Fact { label: "Sector", value: Choices::label(&ch.sectors, &enum_str(&c.context.sector)).to_string() },
-        Fact { label: "Organisation size", value: Choices::label(&ch.sizes, &enum_str(&c.context.size_band)).to_string() },
+        Fact {
+            label: "Customer visible",
+            value: if c.impact.customer_visible {
+                "Yes"
+            } else {
+                "No"
+            }
+            .to_string(),
+        },
+        Fact {
+            label: "Sector",
+            value: Choices::label(&ch.sectors, &enum_str(&c.context.sector)).to_string(),
+        },
+        Fact {
+            label: "Organisation size",
+            value: Choices::label(&ch.sizes, &enum_str(&c.context.size_band)).to_string(),
+        },
     ];
     let md = digest::render_markdown;
     render(&ReportPage {
         chrome: Chrome::new(&session, "search"),
-        technologies: c.technologies.iter().map(|x| (x.id.clone(), t.technology_label(&x.id).to_string(), x.version.clone())).collect(),
+        technologies: c
+            .technologies
+            .iter()
+            .map(|x| {
+                (
+                    x.id.clone(),
+                    t.technology_label(&x.id).to_string(),
+                    x.version.clone(),
+                )
+            })
+            .collect(),
         factors: c
             .contributing_factors
             .iter()
-            .map(|f| (f.id.clone(), t.factor_label(&f.id).to_string(), md(&f.description), md(&f.decision_context)))
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    t.factor_label(&f.id).to_string(),
+                    md(&f.description),
+                    md(&f.decision_context),
+                )
+            })
             .collect(),
         summary_html: md(&c.summary),
         narrative_html: md(&c.narrative),
@@ -363,7 +484,10 @@ async fn submit_form(session: Session) -> PageResult {
     session.require_org()?;
     render(&SubmitPage {
         chrome: Chrome::new(&session, "submit"),
-        form: SubmissionForm { period: String::new(), ..Default::default() },
+        form: SubmissionForm {
+            period: String::new(),
+            ..Default::default()
+        },
         errors: Vec::new(),
         choices: Choices::new(),
     })
@@ -380,7 +504,12 @@ async fn submit_post(State(state): State<AppState>, session: Session, body: Byte
     match result {
         Ok(view) => Ok(Redirect::to(&format!("/submissions/{}", view.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let mut response = render(&SubmitPage { chrome: Chrome::new(&session, "submit"), form, errors, choices: Choices::new() })?;
+            let mut response = render(&SubmitPage {
+                chrome: Chrome::new(&session, "submit"),
+                form,
+                errors,
+                choices: Choices::new(),
+            })?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -396,13 +525,21 @@ pub struct MarkedField {
 
 /// Escapes a scrubbed field and wraps each placeholder in a `<mark>` naming its kind and rule.
 fn mark(text: &str, findings: &[&Finding]) -> String {
-    let esc = |s: &str| askama::filters::escape(s, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default();
+    let esc = |s: &str| {
+        askama::filters::escape(s, askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
     let mut out = String::new();
     let mut cursor = 0;
     let mut spans: Vec<&&Finding> = findings.iter().collect();
     spans.sort_by_key(|f| f.start);
     for f in spans {
-        if f.start < cursor || f.end > text.len() || !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) {
+        if f.start < cursor
+            || f.end > text.len()
+            || !text.is_char_boundary(f.start)
+            || !text.is_char_boundary(f.end)
+        {
             continue;
         }
         out.push_str(&esc(&text[cursor..f.start]));
@@ -426,28 +563,59 @@ fn marked_fields(record: &SubmissionRecord) -> Vec<MarkedField> {
         ("title".into(), "Title".into(), c.title.as_str()),
         ("summary".into(), "Summary".into(), &c.summary),
         ("narrative".into(), "Narrative".into(), &c.narrative),
-        ("impact.description".into(), "Impact".into(), &c.impact.description),
-        ("detection.notes".into(), "Detection".into(), &c.detection.notes),
-        ("trigger.description".into(), "Trigger".into(), &c.trigger.description),
+        (
+            "impact.description".into(),
+            "Impact".into(),
+            &c.impact.description,
+        ),
+        (
+            "detection.notes".into(),
+            "Detection".into(),
+            &c.detection.notes,
+        ),
+        (
+            "trigger.description".into(),
+            "Trigger".into(),
+            &c.trigger.description,
+        ),
     ];
     for (i, f) in c.contributing_factors.iter().enumerate() {
-        fields.push((format!("contributing_factors[{i}].description"), format!("Factor: {}", f.id), &f.description));
+        fields.push((
+            format!("contributing_factors[{i}].description"),
+            format!("Factor: {}", f.id),
+            &f.description,
+        ));
     }
     for (i, t) in c.timeline.iter().enumerate() {
-        fields.push((format!("timeline[{i}].event"), format!("Timeline {}", t.offset), &t.event));
+        fields.push((
+            format!("timeline[{i}].event"),
+            format!("Timeline {}", t.offset),
+            &t.event,
+        ));
     }
     fields.push(("mitigation".into(), "Mitigation".into(), &c.mitigation));
-    fields.push(("what_went_well".into(), "What went well".into(), &c.what_went_well));
+    fields.push((
+        "what_went_well".into(),
+        "What went well".into(),
+        &c.what_went_well,
+    ));
     fields.push(("lessons".into(), "Lessons".into(), &c.lessons));
     for (i, a) in c.action_items.iter().enumerate() {
-        fields.push((format!("action_items[{i}].description"), format!("Action ({})", enum_str(&a.category)), &a.description));
+        fields.push((
+            format!("action_items[{i}].description"),
+            format!("Action ({})", enum_str(&a.category)),
+            &a.description,
+        ));
     }
     fields
         .into_iter()
         .filter(|(_, _, text)| !text.is_empty())
         .map(|(path, label, text)| {
             let here: Vec<&Finding> = findings.iter().filter(|f| f.field == path).collect();
-            MarkedField { label, html: mark(text, &here) }
+            MarkedField {
+                label,
+                html: mark(text, &here),
+            }
         })
         .collect()
 }
@@ -462,7 +630,11 @@ struct PreviewPage {
     moderating: bool,
 }
 
-async fn preview_page(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+async fn preview_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> PageResult {
     let org_id = session.require_org()?;
     let record = intake::owned(&state, org_id, &id).await?;
     render(&PreviewPage {
@@ -474,7 +646,12 @@ async fn preview_page(State(state): State<AppState>, session: Session, Path(id):
     })
 }
 
-async fn revise_post(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn revise_post(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let org_id = session.require_org()?.to_string();
     let p = pairs(&body);
     session.check_csrf(&first(&p, "csrf"))?;
@@ -484,7 +661,12 @@ async fn revise_post(State(state): State<AppState>, session: Session, Path(id): 
     Ok(Redirect::to(&format!("/submissions/{id}")).into_response())
 }
 
-async fn confirm_post(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn confirm_post(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let org_id = session.require_org()?.to_string();
     session.check_csrf(&first(&pairs(&body), "csrf"))?;
     intake::confirm(&state, &org_id, &id).await?;
@@ -521,7 +703,11 @@ struct LoginPage {
 }
 
 async fn login_form(session: Session) -> PageResult {
-    render(&LoginPage { chrome: Chrome::new(&session, "login"), email: String::new(), error: None })
+    render(&LoginPage {
+        chrome: Chrome::new(&session, "login"),
+        email: String::new(),
+        error: None,
+    })
 }
 
 async fn login_post(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
@@ -551,13 +737,31 @@ async fn login_post(State(state): State<AppState>, session: Session, body: Bytes
     let csrf = auth::random_token(32);
     state
         .store
-        .create_session(&auth::hash_secret(&session_id), &user.id, &csrf, crate::store::now() + SESSION_SECONDS)
+        .create_session(
+            &auth::hash_secret(&session_id),
+            &user.id,
+            &csrf,
+            crate::store::now() + SESSION_SECONDS,
+        )
         .await?;
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}");
-    let target = if user.role.can_moderate() { "/moderation" } else { "/my/submissions" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}"
+    );
+    let target = if user.role.can_moderate() {
+        "/moderation"
+    } else {
+        "/my/submissions"
+    };
     let mut response = Redirect::to(target).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
     Ok(response)
 }
 
@@ -581,14 +785,25 @@ async fn moderation_queue(State(state): State<AppState>, session: Session) -> Pa
     render(&SubmissionsPage {
         chrome: Chrome::new(&session, "moderation"),
         heading: "Moderation queue",
-        rows: state.store.submissions_with_status(SubmissionStatus::Submitted).await?,
+        rows: state
+            .store
+            .submissions_with_status(SubmissionStatus::Submitted)
+            .await?,
         link_prefix: "/moderation/",
     })
 }
 
-async fn moderation_detail(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> PageResult {
+async fn moderation_detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> PageResult {
     session.require_moderator()?;
-    let record = state.store.submission(&id).await?.ok_or(AppError::NotFound)?;
+    let record = state
+        .store
+        .submission(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     render(&PreviewPage {
         chrome: Chrome::new(&session, "moderation"),
         fields: marked_fields(&record),
@@ -598,14 +813,24 @@ async fn moderation_detail(State(state): State<AppState>, session: Session, Path
     })
 }
 
-async fn moderation_publish(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn moderation_publish(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     session.require_moderator()?;
     session.check_csrf(&first(&pairs(&body), "csrf"))?;
     let report_id = crate::publish::publish(&state, &id).await?;
     Ok(Redirect::to(&format!("/reports/{report_id}")).into_response())
 }
 
-async fn moderation_reject(State(state): State<AppState>, session: Session, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn moderation_reject(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     session.require_moderator()?;
     let p = pairs(&body);
     session.check_csrf(&first(&p, "csrf"))?;
@@ -647,7 +872,10 @@ struct DigestsPage {
 }
 
 async fn digests_page(State(state): State<AppState>, session: Session) -> PageResult {
-    render(&DigestsPage { chrome: Chrome::new(&session, "digests"), digests: state.store.digests().await? })
+    render(&DigestsPage {
+        chrome: Chrome::new(&session, "digests"),
+        digests: state.store.digests().await?,
+    })
 }
 
 #[derive(Template)]
@@ -666,7 +894,10 @@ async fn digest_form(State(state): State<AppState>, session: Session) -> PageRes
     let recent = state.store.reports_page(None, 100).await?;
     render(&DigestFormPage {
         chrome: Chrome::new(&session, "digests"),
-        recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+        recent: recent
+            .iter()
+            .map(|(_, r)| ReportCard::from_report(r))
+            .collect(),
         title: String::new(),
         commentary: String::new(),
         selected: Vec::new(),
@@ -678,14 +909,29 @@ async fn digest_create(State(state): State<AppState>, session: Session, body: By
     session.require_moderator()?;
     let p = pairs(&body);
     session.check_csrf(&first(&p, "csrf"))?;
-    let (title, commentary, selected) = (first(&p, "title"), first(&p, "commentary"), form::all(&p, "report"));
-    match digest::create(state.store.as_ref(), title.clone(), commentary.clone(), selected.clone(), None).await {
+    let (title, commentary, selected) = (
+        first(&p, "title"),
+        first(&p, "commentary"),
+        form::all(&p, "report"),
+    );
+    match digest::create(
+        state.store.as_ref(),
+        title.clone(),
+        commentary.clone(),
+        selected.clone(),
+        None,
+    )
+    .await
+    {
         Ok(d) => Ok(Redirect::to(&format!("/digests/{}", d.slug)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let recent = state.store.reports_page(None, 100).await?;
             let mut response = render(&DigestFormPage {
                 chrome: Chrome::new(&session, "digests"),
-                recent: recent.iter().map(|(_, r)| ReportCard::from_report(r)).collect(),
+                recent: recent
+                    .iter()
+                    .map(|(_, r)| ReportCard::from_report(r))
+                    .collect(),
                 title,
                 commentary,
                 selected,
@@ -707,7 +953,11 @@ struct DigestPage {
     reports: Vec<ReportCard>,
 }
 
-async fn digest_page(State(state): State<AppState>, session: Session, Path(slug): Path<String>) -> PageResult {
+async fn digest_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(slug): Path<String>,
+) -> PageResult {
     let (slug, markdown) = match slug.strip_suffix(".md") {
         Some(s) => (s.to_string(), true),
         None => (slug, false),
@@ -724,8 +974,15 @@ async fn digest_page(State(state): State<AppState>, session: Session, Path(slug)
         let disposition = format!("attachment; filename=\"{}.md\"", digest.slug);
         return Ok((
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/markdown; charset=utf-8")),
-                (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.to_string()))?),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/markdown; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&disposition)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                ),
             ],
             text,
         )
