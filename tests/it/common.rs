@@ -39,6 +39,27 @@ pub async fn fresh_postgres_database() -> String {
     format!("{prefix}/{name}")
 }
 
+/// Drops a test database created by `fresh_postgres_database`, from a thread of its own so
+/// it can run inside `Drop` (open connections of the finished test are terminated).
+pub fn drop_postgres_database(url: &str) {
+    let Some(base) = postgres_url() else { return };
+    let Some((_, name)) = url.rsplit_once('/') else { return };
+    if !name.starts_with("cp_test_") {
+        return;
+    }
+    let name = name.to_string();
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        rt.block_on(async {
+            if let Ok(admin) = sqlx::PgPool::connect(&base).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                admin.close().await;
+            }
+        });
+    })
+    .join();
+}
+
 fn hex_id() -> String {
     let bytes: [u8; 8] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -49,6 +70,14 @@ pub struct TestApp {
     pub state: AppState,
     pub database_url: String,
     _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if self.database_url.starts_with("postgres") {
+            drop_postgres_database(&self.database_url);
+        }
+    }
 }
 
 impl TestApp {

@@ -8,7 +8,16 @@ use commonplace::domain::{PublicReport, Submission};
 use commonplace::scrub::{IdentityProfile, Scrubber};
 use commonplace::store::{self, Digest, NewSubmission, Role, Store, StoreError, SubmissionStatus};
 
-async fn open(backend: Backend) -> Option<(Arc<dyn Store>, tempfile::TempDir)> {
+/// Drops the PostgreSQL test database when the test ends.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        drop_postgres_database(&self.0);
+    }
+}
+
+async fn open(backend: Backend) -> Option<(Arc<dyn Store>, tempfile::TempDir, Cleanup)> {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
@@ -20,7 +29,7 @@ async fn open(backend: Backend) -> Option<(Arc<dyn Store>, tempfile::TempDir)> {
     let store = store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
     store.migrate().await.expect("migrations are idempotent");
-    Some((store, dir))
+    Some((store, dir, Cleanup(url)))
 }
 
 fn new_submission(org_id: &str, profile: &IdentityProfile) -> NewSubmission {
@@ -46,7 +55,7 @@ fn report(id: &str, content: Submission) -> PublicReport {
 }
 
 async fn conformance(backend: Backend) {
-    let Some((store, _dir)) = open(backend).await else {
+    let Some((store, _dir, _cleanup)) = open(backend).await else {
         return;
     };
 
