@@ -111,14 +111,36 @@ impl ProfileMatcher {
         let bytes = text.as_bytes();
         ac.find_iter(text)
             .filter(|m| {
-                let len = m.end() - m.start();
                 let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
                 let right_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
-                (left_ok && right_ok) || len >= MIN_EMBEDDED_LEN
+                (left_ok && right_ok)
+                    || (m.end() - m.start() >= MIN_EMBEDDED_LEN
+                        && in_identifier(bytes, m.start(), m.end()))
             })
             .map(|m| (m.start(), m.end(), &self.targets[m.pattern().as_usize()]))
             .collect()
     }
+}
+
+/// Whether a match glued to letters sits inside an identifier (`acmedb01`, `myacme-api`,
+/// `AcmeCorpAPI`) rather than inside an ordinary word (`switchover` for a product `Hover`):
+/// the surrounding token must contain a digit, a separator or an inner capital.
+fn in_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
+    let is_token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let mut from = start;
+    while from > 0 && is_token(bytes[from - 1]) {
+        from -= 1;
+    }
+    let mut to = end;
+    while to < bytes.len() && is_token(bytes[to]) {
+        to += 1;
+    }
+    let token = &bytes[from..to];
+    let token = token.strip_suffix(b".").unwrap_or(token);
+    token
+        .iter()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+        || token.iter().skip(1).any(|b| b.is_ascii_uppercase())
 }
 
 /// Spellings of one term that text and identifiers use: as written, and slug forms
@@ -167,6 +189,17 @@ mod tests {
             found,
             vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]
         );
+    }
+
+    #[test]
+    fn embedded_matches_only_inside_identifiers() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Hover".into(),
+            ..Default::default()
+        });
+        let text = "a switchover of hoverdb01 and myhover-api and HoverCorp; MyHoverAPI.";
+        let found: Vec<&str> = m.find(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        assert_eq!(found, vec!["hover", "hover", "Hover", "Hover"]);
     }
 
     #[test]

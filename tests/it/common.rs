@@ -43,16 +43,25 @@ pub async fn fresh_postgres_database() -> String {
 /// it can run inside `Drop` (open connections of the finished test are terminated).
 pub fn drop_postgres_database(url: &str) {
     let Some(base) = postgres_url() else { return };
-    let Some((_, name)) = url.rsplit_once('/') else { return };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
     if !name.starts_with("cp_test_") {
         return;
     }
     let name = name.to_string();
     let _ = std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
         rt.block_on(async {
             if let Ok(admin) = sqlx::PgPool::connect(&base).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin)
+                    .await;
                 admin.close().await;
             }
         });

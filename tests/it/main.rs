@@ -5,5 +5,6 @@ mod api;
 mod cli;
 mod common;
 mod flow;
+mod scrub;
 mod store;
 mod web;
