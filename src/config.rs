@@ -17,6 +17,51 @@ pub struct Config {
     pub k_anonymity: i64,
     /// Mark session cookies `Secure` (set when served over TLS).
     pub secure_cookies: bool,
+    /// Approved reports are published together every this many seconds, so publication
+    /// time does not reveal submission time. 0 publishes at approval (tests, small setups).
+    pub publish_interval_secs: u64,
+    /// Per-client-IP request quotas on login, submission and search.
+    pub rate_limits: RateLimits,
+    /// Requests taking longer are answered 408.
+    pub request_timeout_secs: u64,
+}
+
+/// One quota: `per_minute` requests a minute on average, up to `burst` at once.
+/// `per_minute = 0` turns the limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+/// The rate-limited routes, keyed by client IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `POST /login` and the password forms (`/account/password`, `/invite/…`, `/reset/…`).
+    pub login: RateLimit,
+    /// `POST /api/v1/submissions` and `POST /submit`.
+    pub submit: RateLimit,
+    /// `GET /search` and `GET /api/v1/search`.
+    pub search: RateLimit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            login: RateLimit {
+                per_minute: 10,
+                burst: 5,
+            },
+            submit: RateLimit {
+                per_minute: 30,
+                burst: 10,
+            },
+            search: RateLimit {
+                per_minute: 600,
+                burst: 100,
+            },
+        }
+    }
 }
 
 impl Config {
@@ -34,6 +79,9 @@ impl Config {
             public_url: "http://127.0.0.1:8080".to_string(),
             k_anonymity: 5,
             secure_cookies: false,
+            publish_interval_secs: 24 * 60 * 60,
+            rate_limits: RateLimits::default(),
+            request_timeout_secs: 30,
         }
     }
 }

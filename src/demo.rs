@@ -71,7 +71,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<DemoAccounts>> {
                 crate::intake::submit(state, &record.id, sub.clone(), SubmissionStatus::Submitted)
                     .await
                     .map_err(|e| anyhow::anyhow!("demo submission `{}`: {e:?}", sub.title))?;
-            crate::publish::publish(state, &view.id)
+            crate::publish::publish_now(state, &view.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("publishing demo `{}`: {e}", sub.title))?;
             published += 1;

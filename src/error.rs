@@ -23,6 +23,12 @@ pub enum AppError {
     Csrf,
     #[error("too many requests, slow down")]
     Busy,
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
+    #[error("this token lacks the `{0}` scope")]
+    InsufficientScope(&'static str),
+    #[error("this link is invalid, has already been used or has expired")]
+    InvalidLink,
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]
@@ -43,6 +49,9 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Csrf => "csrf_failed",
             AppError::Busy => "busy",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::InsufficientScope(_) => "insufficient_scope",
+            AppError::InvalidLink => "invalid_link",
             AppError::Store(_) | AppError::Search(_) | AppError::Internal(_) => "internal",
         }
     }

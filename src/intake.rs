@@ -8,7 +8,7 @@ use crate::domain::{FieldError, Submission, Taxonomy, validate_submission};
 use crate::error::{AppError, AppResult};
 use crate::scrub::Finding;
 use crate::state::AppState;
-use crate::store::{NewSubmission, SubmissionRecord, SubmissionStatus};
+use crate::store::{Actor, NewSubmission, StatusChange, SubmissionRecord, SubmissionStatus};
 
 /// What the submitter gets back: the scrubbed version exactly as it would be published, and
 /// every redaction made.
@@ -101,8 +101,13 @@ pub async fn revise(
     keep: Vec<String>,
 ) -> AppResult<SubmissionRecord> {
     let record = owned(state, org_id, id).await?;
-    if record.status != SubmissionStatus::Draft {
-        return Err(AppError::Conflict("only a draft can be revised".into()));
+    if !matches!(
+        record.status,
+        SubmissionStatus::Draft | SubmissionStatus::ChangesRequested
+    ) {
+        return Err(AppError::Conflict(
+            "only a draft or a submission sent back for changes can be revised".into(),
+        ));
     }
     let raw = record
         .raw
@@ -147,12 +152,19 @@ pub async fn revise(
     state.store.submission(id).await?.ok_or(AppError::NotFound)
 }
 
-/// The submitter confirms the preview: the draft enters the moderation queue.
-pub async fn confirm(state: &AppState, org_id: &str, id: &str) -> AppResult<()> {
+/// The submitter confirms the preview: the draft (or a submission revised after a request
+/// for changes) enters the moderation queue.
+pub async fn confirm(state: &AppState, org_id: &str, id: &str, actor: &Actor) -> AppResult<()> {
     owned(state, org_id, id).await?;
     state
         .store
-        .transition(id, SubmissionStatus::Draft, SubmissionStatus::Submitted)
+        .move_submission(
+            id,
+            &[SubmissionStatus::Draft, SubmissionStatus::ChangesRequested],
+            SubmissionStatus::Submitted,
+            actor,
+            StatusChange::default(),
+        )
         .await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Commonplace: a neutral place where organisations share postmortems without exposing who
 //! they are. Data flows intake → scrub → store → publish → index → search / patterns / digests.
 
+pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod demo;

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand};
 
 use commonplace::config::Config;
@@ -14,7 +14,7 @@ use commonplace::scrub::{IdentityProfile, Scrubber};
 use commonplace::search::{Indexer, SearchIndex};
 use commonplace::state::AppState;
 use commonplace::store::{self, Role, Store, SubmissionStatus};
-use commonplace::{auth, demo, intake};
+use commonplace::{accounts, auth, demo, intake};
 
 #[derive(Parser)]
 #[command(
@@ -59,6 +59,11 @@ enum Command {
         /// Mark session cookies Secure (when served behind TLS).
         #[arg(long, env = "COMMONPLACE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Seconds between publication batches of approved reports (0: publish at approval).
+        #[arg(long, env = "COMMONPLACE_PUBLISH_INTERVAL", default_value_t = 86400)]
+        publish_interval: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -80,6 +85,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure the scrubber on a labelled corpus: recall, retention, false positives, speed.
+    EvalRedaction {
+        /// JSON-lines corpus (see eval/redaction/README.md).
+        #[arg(default_value = "eval/redaction/corpus.jsonl")]
+        corpus: PathBuf,
+        /// Score a peer's predictions too: NAME=FILE with {"id", "spans": [[start, end]]} lines.
+        #[arg(long = "peer")]
+        peers: Vec<String>,
+        /// A peer's timing: NAME=FILE with {"bytes", "seconds"}.
+        #[arg(long = "peer-timing")]
+        peer_timings: Vec<String>,
+        /// Only documents of this split (dev or heldout).
+        #[arg(long)]
+        split: Option<String>,
+        /// Print the figures as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Print up to this many missed identifiers and verbatim survivors.
+        #[arg(long, default_value_t = 0)]
+        show_misses: usize,
+    },
     /// Import submissions (one JSON object a line) for an organisation.
     Import {
         file: PathBuf,
@@ -98,6 +124,35 @@ enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Measure search relevance: index a judged corpus in a temporary directory and print
+    /// nDCG@10 and recall@20 per query and on average.
+    EvalSearch {
+        #[arg(long, default_value = "eval/search/corpus.jsonl")]
+        corpus: PathBuf,
+        #[arg(long, default_value = "eval/search/queries.toml")]
+        queries: PathBuf,
+        /// Also print what each query was understood as and its top five with grades.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Search benchmark steps (see BENCHMARKS.md): `build` an index from a corpus, `query`
+    /// it in process, `serve` it over HTTP without rate limits, `paths` to print the query
+    /// URLs, `pg` to run PostgreSQL full-text search on the same corpus, `pg-drop` to clean up.
+    BenchSearch {
+        #[arg(value_parser = ["build", "query", "serve", "paths", "pg", "pg-drop"])]
+        step: String,
+        /// Corpus of JSON lines (bench/search/gen.py).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Timed rounds of the query set.
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+        /// PostgreSQL URL for `pg` and `pg-drop`.
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        pg_url: String,
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: std::net::SocketAddr,
+    },
     /// Write schema/submission.schema.json from the Rust types.
     Schema {
         #[arg(long, default_value = "schema/submission.schema.json")]
@@ -136,6 +191,70 @@ enum UserCommand {
         #[arg(long)]
         token: bool,
     },
+    /// Invite a user: prints a one-time link (valid 7 days) where they choose a password.
+    Invite {
+        email: String,
+        #[arg(long, value_parser = ["submitter", "moderator", "admin"])]
+        role: String,
+        /// Organisation (required for submitters).
+        #[arg(long)]
+        org: Option<String>,
+        /// Base URL of the links.
+        #[arg(
+            long,
+            env = "COMMONPLACE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+    /// Print a one-time password reset link (valid 1 hour) for a user.
+    Reset {
+        email: String,
+        /// Base URL of the links.
+        #[arg(
+            long,
+            env = "COMMONPLACE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+}
+
+/// Abuse limits of `serve`: per-client-IP quotas (requests a minute, burst; 0 a minute turns
+/// a limit off) and the request timeout.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Login and password forms: requests a minute per client IP.
+    #[arg(long, env = "COMMONPLACE_LOGIN_PER_MINUTE", default_value_t = 10)]
+    login_per_minute: u32,
+    #[arg(long, env = "COMMONPLACE_LOGIN_BURST", default_value_t = 5)]
+    login_burst: u32,
+    /// Submissions (API and form): requests a minute per client IP.
+    #[arg(long, env = "COMMONPLACE_SUBMIT_PER_MINUTE", default_value_t = 30)]
+    submit_per_minute: u32,
+    #[arg(long, env = "COMMONPLACE_SUBMIT_BURST", default_value_t = 10)]
+    submit_burst: u32,
+    /// Search (API and page): requests a minute per client IP.
+    #[arg(long, env = "COMMONPLACE_SEARCH_PER_MINUTE", default_value_t = 600)]
+    search_per_minute: u32,
+    #[arg(long, env = "COMMONPLACE_SEARCH_BURST", default_value_t = 100)]
+    search_burst: u32,
+    /// Seconds before a request is answered 408.
+    #[arg(long, env = "COMMONPLACE_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+}
+
+impl LimitArgs {
+    fn apply(&self, config: &mut Config) {
+        use commonplace::config::{RateLimit, RateLimits};
+        let limit = |per_minute, burst| RateLimit { per_minute, burst };
+        config.rate_limits = RateLimits {
+            login: limit(self.login_per_minute, self.login_burst),
+            submit: limit(self.submit_per_minute, self.submit_burst),
+            search: limit(self.search_per_minute, self.search_burst),
+        };
+        config.request_timeout_secs = self.request_timeout;
+    }
 }
 
 #[derive(Subcommand)]
@@ -173,12 +292,16 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             k,
             secure_cookies,
+            publish_interval,
+            limits,
         } => {
             let mut config = config;
+            limits.apply(&mut config);
             config.listen = listen;
             config.public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
             config.k_anonymity = k;
             config.secure_cookies = secure_cookies;
+            config.publish_interval_secs = publish_interval;
             serve(config, load_demo).await
         }
         Command::Migrate => {
@@ -257,6 +380,47 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::User(UserCommand::Invite {
+            email,
+            role,
+            org,
+            public_url,
+        }) => {
+            let store = open_store(&config).await?;
+            let role = Role::parse(&role).context("unknown role")?;
+            let issued = accounts::invite(
+                store.as_ref(),
+                &public_url,
+                &email,
+                role,
+                org.as_deref(),
+                "cli",
+            )
+            .await
+            .map_err(describe)?;
+            println!(
+                "Invitation for {} as {} (valid 7 days, shown once):",
+                email.trim(),
+                role.as_str()
+            );
+            println!("{}", issued.link);
+            Ok(())
+        }
+        Command::User(UserCommand::Reset { email, public_url }) => {
+            let store = open_store(&config).await?;
+            if store.user_by_email(&email).await?.is_none() {
+                bail!("no user with email `{}`", email.trim());
+            }
+            let issued = accounts::issue_reset(store.as_ref(), &public_url, &email)
+                .await
+                .map_err(describe)?;
+            println!(
+                "Password reset link for {} (valid 1 hour, shown once):",
+                email.trim()
+            );
+            println!("{}", issued.link);
+            Ok(())
+        }
         Command::Token(TokenCommand::Create { org }) => {
             let store = open_store(&config).await?;
             let org = store
@@ -271,14 +435,49 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Scrub { profile, json } => scrub(profile, json),
+        Command::EvalRedaction {
+            corpus,
+            peers,
+            peer_timings,
+            split,
+            json,
+            show_misses,
+        } => eval_redaction(corpus, peers, peer_timings, split, json, show_misses),
         Command::Import { file, org, publish } => import(config, file, org, publish).await,
         Command::Export { output } => export(config, output).await,
         Command::Reindex => reindex(config).await,
+        Command::BenchSearch {
+            step,
+            corpus,
+            rounds,
+            pg_url,
+            listen,
+        } => bench_search(config, &step, corpus, rounds, &pg_url, listen).await,
+        Command::EvalSearch {
+            corpus,
+            queries,
+            verbose,
+        } => eval_search(corpus, queries, verbose),
         Command::Schema { output } => {
             std::fs::write(&output, commonplace::domain::submission_schema_json())?;
             println!("wrote {}", output.display());
             Ok(())
         }
+    }
+}
+
+/// An application error for the terminal, with every invalid field named.
+fn describe(e: commonplace::error::AppError) -> anyhow::Error {
+    match e {
+        commonplace::error::AppError::Invalid(fields) => anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!("{other}"),
     }
 }
 
@@ -317,11 +516,15 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
             None => println!("The demo corpus is already loaded."),
         }
     }
+    commonplace::publish::spawn_batch_publisher(state.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
     println!("Commonplace is listening on http://{listen}");
-    axum::serve(listener, commonplace::http::router(state))
+    // The client address feeds the per-IP rate limits.
+    let app = commonplace::http::router(state)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -426,7 +629,7 @@ async fn import(config: Config, file: PathBuf, org: String, publish: bool) -> an
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if publish {
-            commonplace::publish::publish(&state, &view.id)
+            commonplace::publish::publish_now(&state, &view.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
@@ -479,5 +682,163 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
         .await?;
     bar.finish_and_clear();
     println!("reindexed {} reports", index.num_docs());
+    Ok(())
+}
+
+fn eval_redaction(
+    corpus: PathBuf,
+    peers: Vec<String>,
+    peer_timings: Vec<String>,
+    split: Option<String>,
+    json: bool,
+    show_misses: usize,
+) -> anyhow::Result<()> {
+    use commonplace::scrub::eval;
+    let text = std::fs::read_to_string(&corpus)
+        .with_context(|| format!("reading {}", corpus.display()))?;
+    let mut docs = eval::read_corpus(&text).map_err(|e| anyhow!("{}: {e}", corpus.display()))?;
+    if let Some(split) = &split {
+        docs.retain(|d| &d.split == split || d.kind == "control");
+    }
+    let engine = Scrubber::bundled()?;
+    // Warm up once so the figure is the steady state, not first-touch page faults.
+    let _ = eval::predict(&engine, &docs[..docs.len().min(5)]);
+    let (predictions, seconds) = eval::predict(&engine, &docs);
+    let mut ours = eval::score(&docs, &predictions);
+    ours.seconds = seconds;
+    let mut systems = vec![("commonplace".to_string(), ours)];
+    let named = |arg: &str| -> anyhow::Result<(String, PathBuf)> {
+        let (name, file) = arg
+            .split_once('=')
+            .ok_or_else(|| anyhow!("expected NAME=FILE, got {arg}"))?;
+        Ok((name.to_string(), PathBuf::from(file)))
+    };
+    for peer in &peers {
+        let (name, file) = named(peer)?;
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        let predictions: Vec<eval::Prediction> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("parsing {}", file.display()))?;
+        let mut scores = eval::score(&docs, &predictions);
+        for timing in &peer_timings {
+            let (tname, tfile) = named(timing)?;
+            if tname == name {
+                let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&tfile)?)?;
+                scores.seconds = t["seconds"].as_f64().unwrap_or(0.0);
+                // The peer's own byte count: it may have timed a subset of the corpus.
+                if let Some(b) = t["bytes"].as_u64() {
+                    scores.bytes = b as usize;
+                }
+            }
+        }
+        systems.push((name, scores));
+    }
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = systems
+            .iter()
+            .map(|(n, s)| Ok((n.clone(), serde_json::to_value(s)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
+        println!("{}", serde_json::to_string_pretty(&map)?);
+    } else {
+        print!("{}", eval::render_table(&systems));
+    }
+    if show_misses > 0 {
+        let ours = &systems[0].1;
+        eprintln!("\nmissed mentions (ours):");
+        for m in ours.missed_examples.iter().take(show_misses) {
+            eprintln!("  {m}");
+        }
+        eprintln!("\nfalse positives on control texts (ours):");
+        for m in ours.false_positive_examples.iter().take(show_misses) {
+            eprintln!("  {m}");
+        }
+        eprintln!("\nverbatim survivors (ours):");
+        for m in ours.survivor_examples.iter().take(show_misses) {
+            eprintln!("  {m}");
+        }
+    }
+    Ok(())
+}
+
+fn eval_search(corpus: PathBuf, queries: PathBuf, verbose: bool) -> anyhow::Result<()> {
+    use commonplace::search::eval;
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
+    };
+    let reports = eval::read_corpus(&read(&corpus)?)?;
+    let judged = eval::read_queries(&read(&queries)?)?;
+    let dir = std::env::temp_dir().join(format!("commonplace-eval-{}", std::process::id()));
+    let report = eval::evaluate(reports, &judged, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    print!("{}", eval::render(&report?, verbose));
+    Ok(())
+}
+
+async fn bench_search(
+    mut config: Config,
+    step: &str,
+    corpus: Option<PathBuf>,
+    rounds: usize,
+    pg_url: &str,
+    listen: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    use commonplace::search::bench;
+    let corpus = || corpus.clone().context("--corpus is required for this step");
+    let show = |what: &str, l: bench::Latency| {
+        println!(
+            "{what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} searches",
+            l.p50, l.p99, l.max, l.samples
+        );
+    };
+    match step {
+        "build" => {
+            let (n, seconds, bytes) = bench::build(&corpus()?, &config.index_dir)?;
+            println!(
+                "indexed {n} reports in {seconds:.1} s ({:.0} reports/s); index {:.1} MiB",
+                n as f64 / seconds,
+                bytes as f64 / 1048576.0
+            );
+        }
+        "query" => {
+            let index = SearchIndex::open(&config.index_dir)?;
+            let (all, per_query) = bench::measure(&index, rounds)?;
+            for (q, p50, total) in per_query {
+                println!("  {p50:>8.2} ms  {total:>8} hits  {q}");
+            }
+            show("tantivy in process, top 10 + facets", all);
+        }
+        "paths" => {
+            for p in bench::query_paths() {
+                println!("{p}");
+            }
+        }
+        "serve" => {
+            config.listen = listen;
+            config.rate_limits.search.per_minute = 0;
+            let state = AppState::start(config).await?;
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            println!("serving the benchmark index on http://{listen} (search not rate limited)");
+            let app = commonplace::http::router(state)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).await?;
+        }
+        "pg" => {
+            let (n, load, index, bytes) = bench::pg_load(pg_url, &corpus()?).await?;
+            println!(
+                "PostgreSQL: loaded {n} rows in {load:.1} s, tsvector + GIN in {index:.1} s, {:.1} MiB",
+                bytes as f64 / 1048576.0
+            );
+            let (all, per_query) = bench::pg_measure(pg_url, rounds).await?;
+            for (q, p50, total) in per_query {
+                println!("  {p50:>8.2} ms  {total:>8} hits  {q}");
+            }
+            show("PostgreSQL FTS, top 10 + facets", all);
+        }
+        _ => bench::pg_drop(pg_url).await?,
+    }
     Ok(())
 }

@@ -13,8 +13,11 @@ fn status(e: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Forbidden | AppError::Csrf | AppError::InsufficientScope(_) => {
+            StatusCode::FORBIDDEN
+        }
+        AppError::NotFound | AppError::InvalidLink => StatusCode::NOT_FOUND,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Search(_) | AppError::Internal(_) => {
@@ -58,6 +61,7 @@ impl IntoResponse for ApiError {
                 axum::http::HeaderValue::from_static("Bearer"),
             );
         }
+        retry_after(&e, &mut response);
         response
     }
 }
@@ -79,6 +83,18 @@ impl IntoResponse for PageError {
         }
         let code = status(&e);
         let html = super::pages::error_page(code, &public_message(&e));
-        (code, Html(html)).into_response()
+        let mut response = (code, Html(html)).into_response();
+        retry_after(&e, &mut response);
+        response
+    }
+}
+
+/// A rate-limited answer says when to come back.
+fn retry_after(e: &AppError, response: &mut Response) {
+    if let AppError::RateLimited { retry_after } = e {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(*retry_after),
+        );
     }
 }

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use crate::auth::{SESSION_COOKIE, hash_secret};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{Principal, Role, User, now};
+use crate::store::{Actor, Principal, Role, Scope, User, now};
 
 /// The caller of an API endpoint, identified by `Authorization: Bearer <token>`.
 pub struct ApiCaller(pub Principal);
@@ -18,12 +18,62 @@ impl ApiCaller {
         self.0.org_id.as_deref().ok_or(AppError::Forbidden)
     }
 
-    pub fn require_moderator(&self) -> Result<(), AppError> {
-        if self.0.role.can_moderate() {
+    /// The organisation, for a token that holds `scope` (`submit` to submit and withdraw,
+    /// `read-own` to read the organisation's submissions).
+    pub fn org_with_scope(&self, scope: Scope) -> Result<&str, AppError> {
+        let org = self.org_id()?;
+        self.require_scope(scope)?;
+        Ok(org)
+    }
+
+    pub fn require_scope(&self, scope: Scope) -> Result<(), AppError> {
+        if self.0.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(AppError::Forbidden)
+            Err(AppError::InsufficientScope(scope.as_str()))
         }
+    }
+
+    /// A moderator's or admin's token with the `moderate` scope.
+    pub fn can_moderate(&self) -> bool {
+        self.0.role.can_moderate() && self.0.scopes.contains(&Scope::Moderate)
+    }
+
+    pub fn require_moderator(&self) -> Result<(), AppError> {
+        if !self.0.role.can_moderate() {
+            return Err(AppError::Forbidden);
+        }
+        self.require_scope(Scope::Moderate)
+    }
+
+    /// An admin's token (invitations, reset links).
+    pub fn require_admin(&self) -> Result<&User, AppError> {
+        match &self.0.user {
+            Some(user) if user.role == Role::Admin => {
+                self.require_scope(Scope::Moderate)?;
+                Ok(user)
+            }
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Who this caller is in the audit log.
+    pub fn actor(&self) -> Actor {
+        match &self.0.user {
+            Some(user) => user_actor(user),
+            None => Actor {
+                id: format!("org:{}", self.0.org_id.as_deref().unwrap_or("?")),
+                role: self.0.role.as_str().to_string(),
+            },
+        }
+    }
+}
+
+/// A signed-in user as an audit-log actor.
+pub fn user_actor(user: &User) -> Actor {
+    Actor {
+        id: user.id.clone(),
+        role: user.role.as_str().to_string(),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The redaction engine: finds identifying values with the rule packs in `scrubbers/` and the
 //! organisation's identity profile, and replaces them with consistent, readable placeholders.
 
+pub mod eval;
 mod pack;
+mod people;
 mod profile;
+mod quasi;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -13,8 +16,10 @@ use utoipa::ToSchema;
 
 use crate::domain::Submission;
 use crate::domain::taxonomy::Taxonomy;
-pub use pack::{Example, Packs};
+pub use pack::{Example, Packs, Transform};
+use people::PeopleDetector;
 pub use profile::{IdentityProfile, ProfileMatcher};
+use quasi::Generalised;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScrubError {
@@ -91,17 +96,48 @@ pub struct Scrubber {
     packs: Packs,
     /// Lower-cased technology names and aliases that must survive the hostname rule.
     allowed_terms: std::collections::HashSet<String>,
+    people: PeopleDetector,
+    /// Compiled profiles of recently seen organisations (a 10,000-term profile takes far
+    /// longer to compile than a report takes to scrub).
+    matchers: std::sync::Mutex<Vec<(u64, Arc<ProfileMatcher>)>>,
 }
+
+/// How many organisations' compiled profiles are kept.
+const MATCHER_CACHE: usize = 32;
 
 /// A candidate redaction before overlaps are resolved.
 struct Candidate {
     start: usize,
     end: usize,
-    kind: String,
-    rule: String,
-    canonical: String,
+    kind: &'static str,
+    rule: &'static str,
+    /// The value all variants of one identity share (`acme corp` for `ACME`); the
+    /// lower-cased text when `None`.
+    canonical: Option<String>,
     /// Lower wins when two candidates start at the same place with the same length.
     priority: usize,
+    /// A computed rewrite instead of a placeholder (dates, times, figures).
+    generalised: Option<Generalised>,
+}
+
+impl Candidate {
+    fn new(
+        start: usize,
+        end: usize,
+        kind: &'static str,
+        rule: &'static str,
+        priority: usize,
+    ) -> Self {
+        Candidate {
+            start,
+            end,
+            kind,
+            rule,
+            canonical: None,
+            priority,
+            generalised: None,
+        }
+    }
 }
 
 impl Scrubber {
@@ -111,11 +147,11 @@ impl Scrubber {
         if let Some(engine) = ENGINE.get() {
             return Ok(engine.clone());
         }
-        let engine = Arc::new(Scrubber::new(Packs::bundled()?, Taxonomy::bundled()));
+        let engine = Arc::new(Scrubber::new(Packs::bundled()?, Taxonomy::bundled())?);
         Ok(ENGINE.get_or_init(|| engine).clone())
     }
 
-    pub fn new(packs: Packs, taxonomy: &Taxonomy) -> Scrubber {
+    pub fn new(packs: Packs, taxonomy: &Taxonomy) -> Result<Scrubber, ScrubError> {
         let mut allowed_terms = std::collections::HashSet::new();
         for t in &taxonomy.technologies {
             allowed_terms.insert(t.id.to_lowercase());
@@ -124,10 +160,45 @@ impl Scrubber {
                 allowed_terms.insert(a.to_lowercase());
             }
         }
-        Scrubber {
+        let people = PeopleDetector::bundled(&allowed_terms)?;
+        Ok(Scrubber {
             packs,
             allowed_terms,
+            people,
+            matchers: Default::default(),
+        })
+    }
+
+    /// The compiled matcher for a profile, from the cache when the profile is unchanged.
+    fn matcher_for(&self, profile: &IdentityProfile) -> Arc<ProfileMatcher> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (
+            &profile.name,
+            &profile.aliases,
+            &profile.domains,
+            &profile.products,
+            &profile.customers,
+            &profile.extra_terms,
+        )
+            .hash(&mut hasher);
+        let key = hasher.finish();
+        if let Ok(mut cache) = self.matchers.lock()
+            && let Some(pos) = cache.iter().position(|(k, _)| *k == key)
+        {
+            let entry = cache.remove(pos);
+            let matcher = entry.1.clone();
+            cache.push(entry);
+            return matcher;
         }
+        let matcher = Arc::new(ProfileMatcher::new(profile));
+        if let Ok(mut cache) = self.matchers.lock() {
+            if cache.len() >= MATCHER_CACHE {
+                cache.remove(0);
+            }
+            cache.push((key, matcher.clone()));
+        }
+        matcher
     }
 
     pub fn packs(&self) -> &Packs {
@@ -154,7 +225,7 @@ impl Scrubber {
     pub fn session(&self, profile: &IdentityProfile) -> TextSession<'_> {
         TextSession {
             engine: self,
-            matcher: ProfileMatcher::new(profile),
+            matcher: self.matcher_for(profile),
             names: Pseudonyms::default(),
         }
     }
@@ -168,12 +239,30 @@ impl Scrubber {
         profile: &IdentityProfile,
         keep: &[String],
     ) -> ScrubOutcome {
-        let matcher = ProfileMatcher::new(profile);
+        let matcher = self.matcher_for(profile);
+        // First pass: learn every value found anywhere in the report, so a name with
+        // context in the narrative is also hidden in a title that gives it none.
         let mut names = Pseudonyms::default();
+        let first = self.scrub_fields(submission, &matcher, &mut names, keep);
+        let mut names = Pseudonyms {
+            known: names.known,
+            ..Default::default()
+        };
+        names.known.learn(&first.findings);
+        self.scrub_fields(submission, &matcher, &mut names, keep)
+    }
+
+    fn scrub_fields(
+        &self,
+        submission: &Submission,
+        matcher: &ProfileMatcher,
+        names: &mut Pseudonyms,
+        keep: &[String],
+    ) -> ScrubOutcome {
         let mut findings = Vec::new();
         let mut out = submission.clone();
         let mut run = |field: &str, value: &mut String| {
-            let (text, mut found) = self.scrub_field(field, value, &matcher, &mut names, keep);
+            let (text, mut found) = self.scrub_field(field, value, matcher, names, keep);
             *value = text;
             findings.append(&mut found);
         };
@@ -227,57 +316,238 @@ impl Scrubber {
         if text.is_empty() {
             return (String::new(), Vec::new());
         }
-        let mut candidates = self.rule_candidates(text);
-        for (start, end, target) in profile.find(text) {
-            candidates.push(Candidate {
+        let chosen = self.resolve(text, profile, keep, &names.known);
+        let (out, findings) = self.emit(field, text, chosen, names);
+        names.known.learn(&findings);
+        (out, findings)
+    }
+
+    /// Writes the scrubbed text: placeholders and generalised values in place of the spans.
+    fn emit(
+        &self,
+        field: &str,
+        text: &str,
+        chosen: Vec<(Candidate, usize)>,
+        names: &mut Pseudonyms,
+    ) -> (String, Vec<Finding>) {
+        let mut out = String::with_capacity(text.len());
+        let mut findings = Vec::new();
+        let mut cursor = 0;
+        for (c, cover_end) in chosen {
+            out.push_str(&text[cursor..c.start]);
+            let replacement = match &c.generalised {
+                Some(Generalised::Fixed(s)) => s.clone(),
+                Some(Generalised::Clock { day, minute }) => {
+                    let anchor = *names.anchor.get_or_insert((*day, *minute));
+                    quasi::offset(anchor, *day, *minute)
+                }
+                None => {
+                    let spec = self.packs.kinds.get(c.kind);
+                    let template = spec.map_or("[redacted]", |s| s.placeholder.as_str());
+                    let canonical = match &c.canonical {
+                        Some(canonical) => std::borrow::Cow::Borrowed(canonical.as_str()),
+                        None => std::borrow::Cow::Owned(text[c.start..cover_end].to_lowercase()),
+                    };
+                    names.placeholder(c.kind, &canonical, template)
+                }
+            };
+            let start = out.len();
+            out.push_str(&replacement);
+            findings.push(Finding {
+                field: field.to_string(),
+                rule: c.rule.to_string(),
+                kind: c.kind.to_string(),
                 start,
-                end,
-                kind: target.kind.to_string(),
-                rule: target.rule.to_string(),
-                canonical: target.canonical.clone(),
-                priority: 0,
+                end: out.len(),
+                replacement,
+                original: Some(text[c.start..cover_end].to_string()),
             });
+            cursor = cover_end;
         }
+        out.push_str(&text[cursor..]);
+        (out, findings)
+    }
+
+    /// The redactions for one text after overlaps are settled, each with the end of the
+    /// text it covers.
+    fn resolve(
+        &self,
+        text: &str,
+        profile: &ProfileMatcher,
+        keep: &[String],
+        known: &KnownValues,
+    ) -> Vec<(Candidate, usize)> {
+        let mut candidates = self.candidates(text, profile);
         let reversible = |kind: &str| self.is_reversible(kind);
         candidates.retain(|c| {
-            !(reversible(&c.kind)
+            !(reversible(c.kind)
                 && keep
                     .iter()
                     .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
         });
-        // Earliest start wins, then the longest span, then the higher-priority rule.
+        let mut chosen = self.settle(candidates);
+        // Every other occurrence of a value found once is hidden too: a secret pasted twice,
+        // a name that had context in one sentence and none in the next.
+        let extra = self.propagate(text, &chosen, known);
+        if !extra.is_empty() {
+            let mut all: Vec<Candidate> = chosen
+                .into_iter()
+                .map(|(mut c, end)| {
+                    c.end = end;
+                    c
+                })
+                .collect();
+            all.extend(extra);
+            chosen = self.settle(all);
+        }
+        chosen
+    }
+
+    /// Resolves overlaps: the earliest start wins, then the longest span, then the
+    /// higher-priority rule. A later candidate that overlaps the chosen one and runs past it
+    /// extends it, so no tail of a detected value (half a secret) is left behind.
+    fn settle(&self, mut candidates: Vec<Candidate>) -> Vec<(Candidate, usize)> {
+        let reversible = |kind: &str| self.is_reversible(kind);
         candidates.sort_by(|a, b| {
             a.start
                 .cmp(&b.start)
                 .then((b.end - b.start).cmp(&(a.end - a.start)))
                 .then(a.priority.cmp(&b.priority))
         });
-        let mut out = String::with_capacity(text.len());
-        let mut findings = Vec::new();
-        let mut cursor = 0;
+        let mut chosen: Vec<(Candidate, usize)> = Vec::new();
         for c in candidates {
-            if c.start < cursor {
+            match chosen.last_mut() {
+                Some((last, cover_end)) if c.start < *cover_end => {
+                    if c.end > *cover_end {
+                        *cover_end = c.end;
+                        if !reversible(c.kind) && reversible(last.kind) {
+                            // The covering finding inherits the stricter kind.
+                            last.kind = c.kind;
+                            last.rule = c.rule;
+                            last.generalised = None;
+                        }
+                    }
+                }
+                _ => {
+                    let end = c.end;
+                    chosen.push((c, end));
+                }
+            }
+        }
+        chosen
+    }
+
+    /// Candidates for further occurrences of values already found in this text or earlier
+    /// in the same report. Words need word boundaries (`Mark` is not in `market`); values
+    /// with digits or symbols (keys, handles) are hidden wherever they occur.
+    fn propagate(
+        &self,
+        text: &str,
+        chosen: &[(Candidate, usize)],
+        known: &KnownValues,
+    ) -> Vec<Candidate> {
+        let mut values: Vec<(String, &'static str, String)> = known.values.clone();
+        let mut seen: std::collections::HashSet<String> =
+            values.iter().map(|v| v.0.to_lowercase()).collect();
+        for (c, end) in chosen {
+            if c.generalised.is_none() && PROPAGATED_KINDS.contains(&c.kind) {
+                let v = &text[c.start..*end];
+                if v.len() >= 4 && seen.insert(v.to_lowercase()) {
+                    let canonical = c.canonical.clone().unwrap_or_else(|| v.to_lowercase());
+                    values.push((v.to_string(), c.kind, canonical));
+                }
+            }
+        }
+        if values.is_empty() {
+            return Vec::new();
+        }
+        let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(values.iter().map(|v| v.0.as_str()))
+        else {
+            return Vec::new();
+        };
+        let bytes = text.as_bytes();
+        let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            while covered.peek().is_some_and(|&(_, e)| e <= m.start()) {
+                covered.next();
+            }
+            if covered.peek().is_some_and(|&(s, _)| s < m.end()) {
                 continue;
             }
-            out.push_str(&text[cursor..c.start]);
-            let spec = self.packs.kinds.get(&c.kind);
-            let template = spec.map_or("[redacted]", |s| s.placeholder.as_str());
-            let replacement = names.placeholder(&c.kind, &c.canonical, template);
-            let start = out.len();
-            out.push_str(&replacement);
-            findings.push(Finding {
-                field: field.to_string(),
-                rule: c.rule,
-                kind: c.kind,
-                start,
-                end: out.len(),
-                replacement,
-                original: Some(text[c.start..c.end].to_string()),
-            });
-            cursor = c.end;
+            let (value, kind, canonical) = &values[m.pattern().as_usize()];
+            let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
+            let glued = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+            // A name found as `Will` does not make every `will` a name.
+            let case_differs = wordlike
+                && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+                && !bytes[m.start()].is_ascii_uppercase();
+            if case_differs
+                || (wordlike
+                    && ((m.start() > 0 && glued(bytes[m.start() - 1]))
+                        || bytes.get(m.end()).is_some_and(|&b| glued(b))))
+            {
+                continue;
+            }
+            let mut c = Candidate::new(m.start(), m.end(), kind, "propagated", usize::MAX);
+            c.canonical = Some(canonical.clone());
+            out.push(c);
         }
-        out.push_str(&text[cursor..]);
-        (out, findings)
+        out
+    }
+
+    /// The byte spans of `text` that would be redacted or generalised, and the text as it
+    /// would be published (the evaluation's view of the engine).
+    pub fn detect(&self, text: &str, profile: &IdentityProfile) -> (Vec<(usize, usize)>, String) {
+        let matcher = self.matcher_for(profile);
+        let chosen = self.resolve(text, &matcher, &[], &KnownValues::default());
+        let spans = chosen.iter().map(|(c, end)| (c.start, *end)).collect();
+        let (out, _) = self.emit("text", text, chosen, &mut Pseudonyms::default());
+        (spans, out)
+    }
+
+    /// Every pass's candidates over one text: rule packs, the profile, people, companies.
+    fn candidates(&self, text: &str, profile: &ProfileMatcher) -> Vec<Candidate> {
+        let mut candidates = self.rule_candidates(text);
+        for m in profile.find(text) {
+            let mut c = Candidate::new(m.start, m.end, m.target.kind, m.target.rule, 0);
+            c.canonical = Some(m.target.canonical.clone());
+            if let Some((from, to)) = m.identifier {
+                // A term inside a longer identifier (`acme-payments`, `roadrunner-db-03`)
+                // takes the whole identifier with it; a rule that matched the same span
+                // (the hostname rule) names it better, so it wins ties.
+                let kind = if text[from..to].contains('.') {
+                    "hostname"
+                } else {
+                    "service"
+                };
+                let tie_loser = self.packs.rules.len() + 3;
+                c = Candidate::new(from, to, kind, "profile.embedded", tie_loser);
+            }
+            candidates.push(c);
+        }
+        for m in profile.find_misspelled(text, |w| self.people.is_known_word(w)) {
+            let mut c = Candidate::new(m.start, m.end, m.target.kind, "profile.misspelled", 0);
+            c.canonical = Some(m.target.canonical.clone());
+            candidates.push(c);
+        }
+        let base = self.packs.rules.len() + 1;
+        for (start, end) in self.people.find_people(text) {
+            candidates.push(Candidate::new(start, end, "person", "people.name", base));
+        }
+        for (start, end) in self.people.find_companies(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "company",
+                "people.company",
+                base + 1,
+            ));
+        }
+        candidates
     }
 
     fn rule_candidates(&self, text: &str) -> Vec<Candidate> {
@@ -294,10 +564,27 @@ impl Scrubber {
             if !active[priority] {
                 continue;
             }
-            for caps in rule.regex.captures_iter(text) {
-                let Some(m) = caps.get(rule.group) else {
-                    continue;
-                };
+            // Capture groups cost a second, slower engine run per match: only rules that
+            // redact a part of their match pay for it.
+            let speaker = rule.transform == Some(Transform::Speaker);
+            let matches: Vec<regex::Match<'_>> = if rule.group == 0 && !speaker {
+                rule.regex.find_iter(text).collect()
+            } else {
+                rule.regex
+                    .captures_iter(text)
+                    .filter_map(|caps| {
+                        let group = if speaker {
+                            (1..caps.len())
+                                .find(|&g| caps.get(g).is_some())
+                                .unwrap_or(0)
+                        } else {
+                            rule.group
+                        };
+                        caps.get(group)
+                    })
+                    .collect()
+            };
+            for m in matches {
                 // Sentence punctuation is trimmed off the end unless the validator needs
                 // it back (`2001:db8::` ends in colons that belong to the address).
                 let full = m.as_str();
@@ -316,14 +603,34 @@ impl Scrubber {
                     continue;
                 }
                 let value = &text[m.start()..end];
-                out.push(Candidate {
-                    start: m.start(),
-                    end,
-                    kind: rule.kind.clone(),
-                    rule: rule.id.clone(),
-                    canonical: value.to_lowercase(),
-                    priority: priority + 1,
-                });
+                if rule.except.as_ref().is_some_and(|e| e.is_match(value))
+                    || rule
+                        .min_entropy
+                        .is_some_and(|min| shannon_entropy(value) < min)
+                {
+                    continue;
+                }
+                let mut c = Candidate::new(m.start(), end, rule.kind, rule.id, priority + 1);
+                match rule.transform {
+                    None | Some(Transform::Speaker) => {}
+                    Some(Transform::People) => {
+                        for (s, e) in self.people.split_people_list(value) {
+                            out.push(Candidate::new(
+                                m.start() + s,
+                                m.start() + e,
+                                rule.kind,
+                                rule.id,
+                                priority + 1,
+                            ));
+                        }
+                        continue;
+                    }
+                    Some(t) => match quasi::parse(t, value, &text[..m.start()]) {
+                        Some(g) => c.generalised = Some(g),
+                        None => continue,
+                    },
+                }
+                out.push(c);
             }
         }
         out
@@ -344,6 +651,7 @@ impl Scrubber {
             }
             Hostname => self.is_private_hostname(value),
             Url => !self.is_public_doc_url(value),
+            Phone => (8..=15).contains(&value.bytes().filter(u8::is_ascii_digit).count()),
         }
     }
 
@@ -369,10 +677,12 @@ impl Scrubber {
     }
 
     fn is_public_domain(&self, host: &str) -> bool {
-        self.packs
-            .public_domains
-            .iter()
-            .any(|d| host == d || host.ends_with(&format!(".{d}")))
+        self.packs.public_domains.iter().any(|d| {
+            host == d
+                || (host.len() > d.len()
+                    && host.ends_with(d.as_str())
+                    && host.as_bytes()[host.len() - d.len() - 1] == b'.')
+        })
     }
 
     /// Links to public vendor documentation are kept (see `scrubbers/public-domains.txt`).
@@ -385,6 +695,65 @@ impl Scrubber {
         let host = authority.split(':').next().unwrap_or("").to_lowercase();
         self.is_public_domain(&host)
     }
+}
+
+/// Kinds whose values are looked for again elsewhere in the report once found.
+const PROPAGATED_KINDS: &[&str] = &[
+    "secret",
+    "person",
+    "handle",
+    "company",
+    "customer",
+    "product",
+    "org",
+    "service",
+    "hostname",
+    "cloud-account",
+    "arn",
+    "channel",
+    "ticket",
+    "phone",
+    "email",
+    "url",
+    "term",
+];
+
+/// Values found earlier in the same report, as (value, kind, canonical).
+#[derive(Debug, Default, Clone)]
+struct KnownValues {
+    values: Vec<(String, &'static str, String)>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl KnownValues {
+    fn learn(&mut self, findings: &[Finding]) {
+        for f in findings {
+            if let Some(o) = &f.original
+                && let Some(kind) = PROPAGATED_KINDS.iter().find(|k| **k == f.kind)
+                && o.len() >= 4
+                && self.seen.insert(o.to_lowercase())
+            {
+                self.values.push((o.clone(), kind, o.to_lowercase()));
+            }
+        }
+    }
+}
+
+/// Bits of entropy per character: random keys score above 3.5, words and round numbers lower.
+fn shannon_entropy(value: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let len = value.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// True when the span is not glued to a word character: the byte before is not
@@ -406,7 +775,7 @@ fn at_boundary(text: &str, start: usize, end: usize) -> bool {
 /// Scrubs consecutive pieces of one document with shared placeholders.
 pub struct TextSession<'a> {
     engine: &'a Scrubber,
-    matcher: ProfileMatcher,
+    matcher: Arc<ProfileMatcher>,
     names: Pseudonyms,
 }
 
@@ -424,6 +793,13 @@ impl TextSession<'_> {
 struct Pseudonyms {
     assigned: HashMap<(String, String), String>,
     next: HashMap<String, usize>,
+    /// The report's first clock time: the `T+0:00` that later times are offsets from.
+    anchor: Option<(Option<chrono::NaiveDate>, i64)>,
+    known: KnownValues,
+    /// Person placeholders by single name (`alice`) and by each word of full names, so
+    /// "Alice" and "Alice Smith" share one; the first assignment wins (deterministic).
+    single_persons: HashMap<String, String>,
+    full_name_words: HashMap<String, String>,
 }
 
 impl Pseudonyms {
@@ -431,6 +807,13 @@ impl Pseudonyms {
         let key = (kind.to_string(), canonical.to_string());
         if let Some(p) = self.assigned.get(&key) {
             return p.clone();
+        }
+        if kind == "person"
+            && let Some(p) = self.same_person(canonical)
+        {
+            self.remember_person(canonical, &p);
+            self.assigned.insert(key, p.clone());
+            return p;
         }
         let placeholder = if template.contains("{n}") || template.contains("{A}") {
             let n = self.next.entry(kind.to_string()).or_insert(0);
@@ -441,8 +824,40 @@ impl Pseudonyms {
         } else {
             template.to_string()
         };
+        if kind == "person" {
+            self.remember_person(canonical, &placeholder);
+        }
         self.assigned.insert(key, placeholder.clone());
         placeholder
+    }
+}
+
+impl Pseudonyms {
+    /// "Alice" after "Alice Smith" (or the other way round) is the same person.
+    fn same_person(&self, canonical: &str) -> Option<String> {
+        let words: Vec<&str> = canonical.split([' ', '.', '_']).collect();
+        if words.len() == 1 {
+            self.full_name_words.get(words[0]).cloned()
+        } else {
+            words
+                .iter()
+                .find_map(|w| self.single_persons.get(*w).cloned())
+        }
+    }
+
+    fn remember_person(&mut self, canonical: &str, placeholder: &str) {
+        let words: Vec<&str> = canonical.split([' ', '.', '_']).collect();
+        if words.len() == 1 {
+            self.single_persons
+                .entry(words[0].to_string())
+                .or_insert_with(|| placeholder.to_string());
+        } else {
+            for w in words {
+                self.full_name_words
+                    .entry(w.to_string())
+                    .or_insert_with(|| placeholder.to_string());
+            }
+        }
     }
 }
 
@@ -471,6 +886,7 @@ mod tests {
     fn every_rule_example_holds() {
         let engine = engine();
         let mut checked = 0;
+        let mut failures = Vec::new();
         for rule in &engine.packs().rules {
             assert!(
                 !rule.examples.is_empty(),
@@ -479,17 +895,20 @@ mod tests {
             );
             for ex in &rule.examples {
                 let (out, _) = engine.scrub_text(&ex.input, &IdentityProfile::default());
-                assert_eq!(
-                    out.as_str(),
-                    ex.expected,
-                    "rule {} on {:?}",
-                    rule.id,
-                    ex.input
-                );
+                if out.as_str() != ex.expected {
+                    failures.push(format!(
+                        "rule {}\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}",
+                        rule.id,
+                        ex.input,
+                        ex.expected,
+                        out.as_str()
+                    ));
+                }
                 checked += 1;
             }
         }
-        assert!(checked >= 20, "only {checked} examples");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert!(checked >= 60, "only {checked} examples");
     }
 
     #[test]

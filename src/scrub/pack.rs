@@ -8,7 +8,15 @@ use serde::Deserialize;
 use super::ScrubError;
 
 /// The packs compiled into the binary, cheapest pass first.
-const BUNDLED_PACKS: &[(&str, &str)] = &[("network", include_str!("../../scrubbers/network.toml"))];
+/// Order matters only as a tie-break: at the same start and length, the earlier pack wins,
+/// so a Slack webhook is a secret before it is a URL.
+const BUNDLED_PACKS: &[(&str, &str)] = &[
+    ("secrets", include_str!("../../scrubbers/secrets.toml")),
+    ("cloud", include_str!("../../scrubbers/cloud.toml")),
+    ("network", include_str!("../../scrubbers/network.toml")),
+    ("collab", include_str!("../../scrubbers/collab.toml")),
+    ("quasi", include_str!("../../scrubbers/quasi.toml")),
+];
 const KINDS_TOML: &str = include_str!("../../scrubbers/kinds.toml");
 const PUBLIC_DOMAINS: &str = include_str!("../../scrubbers/public-domains.txt");
 const HOST_SUFFIXES: &str = include_str!("../../scrubbers/host-suffixes.txt");
@@ -51,6 +59,17 @@ struct RuleSpec {
     /// Reject matches glued to a letter, digit or underscore on either side.
     #[serde(default)]
     boundary: bool,
+    /// Minimum Shannon entropy (bits per character) of the value: keeps `password=changeme`
+    /// style prose out of generic secret rules while catching random strings.
+    #[serde(default)]
+    min_entropy: Option<f64>,
+    /// A value matching this pattern in full is not a finding (`UTF-8`, `CVE-2021-44228`).
+    #[serde(default)]
+    except: Option<String>,
+    /// How the value is rewritten instead of a placeholder: `date`, `time`, `datetime`,
+    /// `scale`, or `people` (a list of names split into one finding per person).
+    #[serde(default)]
+    transform: Option<String>,
     #[serde(default)]
     examples: Vec<Example>,
 }
@@ -62,18 +81,42 @@ pub enum Validator {
     Ipv6,
     Hostname,
     Url,
+    /// 8 to 15 digits in all.
+    Phone,
 }
 
+/// A rewrite computed from the value rather than a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transform {
+    /// A calendar date becomes its month (`March 2025`).
+    Date,
+    /// A clock time becomes an offset from the report's first time (`T+0:35`).
+    Time,
+    /// A timestamp becomes an offset from the report's first time.
+    DateTime,
+    /// An identifying figure becomes its order of magnitude (`over 10,000`).
+    Scale,
+    /// A list of people (`Attendees: A, B and C`) yields one finding per name.
+    People,
+    /// The first capture group that matched is the value (rules with alternatives).
+    Speaker,
+}
+
+/// Rule ids and kinds live as long as the process (packs are compiled once), so matches can
+/// carry them without allocating.
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub kind: String,
+    pub id: &'static str,
+    pub kind: &'static str,
     pub regex: Regex,
     pub keywords: Vec<String>,
     pub group: usize,
     pub validator: Option<Validator>,
     pub trim_end: String,
     pub boundary: bool,
+    pub min_entropy: Option<f64>,
+    pub except: Option<Regex>,
+    pub transform: Option<Transform>,
     pub examples: Vec<Example>,
 }
 
@@ -133,16 +176,35 @@ impl Packs {
                         spec.kind
                     )));
                 }
-                let regex = regex::RegexBuilder::new(&spec.pattern)
-                    .size_limit(1 << 22)
-                    .build()
+                let regex = compile_ascii(&spec.pattern)
                     .map_err(|e| ScrubError::Pack(format!("rule {id}: {e}")))?;
+                let except = spec
+                    .except
+                    .as_deref()
+                    .map(|p| compile_ascii(&format!("^(?:{p})$")))
+                    .transpose()
+                    .map_err(|e| ScrubError::Pack(format!("rule {id} except: {e}")))?;
+                let transform = match spec.transform.as_deref() {
+                    None => None,
+                    Some("date") => Some(Transform::Date),
+                    Some("time") => Some(Transform::Time),
+                    Some("datetime") => Some(Transform::DateTime),
+                    Some("scale") => Some(Transform::Scale),
+                    Some("people") => Some(Transform::People),
+                    Some("speaker") => Some(Transform::Speaker),
+                    Some(other) => {
+                        return Err(ScrubError::Pack(format!(
+                            "rule {id}: unknown transform {other}"
+                        )));
+                    }
+                };
                 let validator = match spec.validate.as_deref() {
                     None => None,
                     Some("ipv4") => Some(Validator::Ipv4),
                     Some("ipv6") => Some(Validator::Ipv6),
                     Some("hostname") => Some(Validator::Hostname),
                     Some("url") => Some(Validator::Url),
+                    Some("phone") => Some(Validator::Phone),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"
@@ -150,14 +212,17 @@ impl Packs {
                     }
                 };
                 rules.push(Rule {
-                    id,
-                    kind: spec.kind,
+                    id: Box::leak(id.into_boxed_str()),
+                    kind: Box::leak(spec.kind.into_boxed_str()),
                     regex,
                     keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
                     group: spec.group,
                     validator,
                     trim_end: spec.trim_end,
                     boundary: spec.boundary,
+                    min_entropy: spec.min_entropy,
+                    except,
+                    transform,
                     examples: spec.examples,
                 });
             }
@@ -183,6 +248,20 @@ impl Packs {
             host_suffixes: data_lines(host_suffixes).into_iter().collect(),
         })
     }
+}
+
+/// Compiles a rule pattern with ASCII-only classes when the pattern allows it (about 40×
+/// faster for bounded repetitions), falling back to Unicode for patterns that need it.
+fn compile_ascii(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(1 << 24)
+        .build()
+        .or_else(|_| {
+            regex::RegexBuilder::new(pattern)
+                .size_limit(1 << 24)
+                .build()
+        })
 }
 
 /// Non-empty, non-comment lines of a data file, lower-cased.

@@ -39,7 +39,24 @@ pub struct TermTarget {
 pub struct ProfileMatcher {
     automaton: Option<AhoCorasick>,
     targets: Vec<TermTarget>,
+    /// Single-word terms of at least `MIN_FUZZY_LEN` letters, lower-cased, by every
+    /// one-letter deletion of them (and themselves): a symmetric-delete index, so a
+    /// misspelling is found with a few hash lookups whatever the profile's size.
+    fuzzy: std::collections::HashMap<String, Vec<usize>>,
+    fuzzy_terms: Vec<(String, usize)>,
 }
+
+/// One profile match. `identifier` is the whole enclosing identifier when the term sits
+/// inside one (`acme-payments`, `roadrunner-db-03`).
+pub struct ProfileMatch<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub target: &'a TermTarget,
+    pub identifier: Option<(usize, usize)>,
+}
+
+/// Misspellings are only looked for in terms this long: shorter ones collide with words.
+const MIN_FUZZY_LEN: usize = 5;
 
 /// Terms shorter than this only match as whole words; longer ones also match inside
 /// identifiers such as `acmecorp-prod` or `myacme`.
@@ -49,6 +66,7 @@ impl ProfileMatcher {
     pub fn new(profile: &IdentityProfile) -> ProfileMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<TermTarget> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let org_canonical = profile.name.trim().to_lowercase();
         let groups: [(&'static str, &'static str, Vec<&String>); 5] = [
             (
@@ -71,6 +89,23 @@ impl ProfileMatcher {
             ),
             ("term", "profile.term", profile.extra_terms.iter().collect()),
         ];
+        // A domain's registrable label is the organisation's handle elsewhere too:
+        // `getquokka` from `getquokka.com` in `github.com/getquokka/billing`.
+        let domain_labels: Vec<String> = profile
+            .domains
+            .iter()
+            .filter_map(|d| {
+                let labels: Vec<&str> = d.trim().split('.').collect();
+                (labels.len() >= 2).then(|| labels[labels.len() - 2].to_string())
+            })
+            .filter(|l| l.len() >= 5)
+            .collect();
+        let mut groups = groups.to_vec();
+        groups.push((
+            "org",
+            "profile.domain-label",
+            domain_labels.iter().collect(),
+        ));
         for (kind, rule, terms) in groups {
             for term in terms {
                 let canonical = if kind == "org" {
@@ -79,7 +114,7 @@ impl ProfileMatcher {
                     term.trim().to_lowercase()
                 };
                 for variant in variants(term) {
-                    if patterns.iter().any(|p| p.eq_ignore_ascii_case(&variant)) {
+                    if !seen.insert(variant.to_lowercase()) {
                         continue;
                     }
                     patterns.push(variant);
@@ -91,6 +126,19 @@ impl ProfileMatcher {
                 }
             }
         }
+        let mut fuzzy: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut fuzzy_terms = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let lower = p.to_lowercase();
+            if lower.len() < MIN_FUZZY_LEN || !lower.bytes().all(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            let id = fuzzy_terms.len();
+            for variant in deletions(&lower) {
+                fuzzy.entry(variant).or_default().push(id);
+            }
+            fuzzy_terms.push((lower, i));
+        }
         let automaton = if patterns.is_empty() {
             None
         } else {
@@ -100,26 +148,131 @@ impl ProfileMatcher {
                 .build(&patterns)
                 .ok()
         };
-        ProfileMatcher { automaton, targets }
+        ProfileMatcher {
+            automaton,
+            targets,
+            fuzzy,
+            fuzzy_terms,
+        }
     }
 
-    /// Non-overlapping matches as (start, end, target), respecting word boundaries for short terms.
-    pub fn find<'a>(&'a self, text: &str) -> Vec<(usize, usize, &'a TermTarget)> {
+    /// Non-overlapping matches, respecting word boundaries for short terms.
+    pub fn find<'a>(&'a self, text: &str) -> Vec<ProfileMatch<'a>> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
         let bytes = text.as_bytes();
         ac.find_iter(text)
-            .filter(|m| {
+            .filter_map(|m| {
                 let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
                 let right_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
-                (left_ok && right_ok)
-                    || (m.end() - m.start() >= MIN_EMBEDDED_LEN
-                        && in_identifier(bytes, m.start(), m.end()))
+                let embedded = m.end() - m.start() >= MIN_EMBEDDED_LEN
+                    && in_identifier(bytes, m.start(), m.end());
+                if !(embedded || left_ok && right_ok) {
+                    return None;
+                }
+                let token = identifier_token(bytes, m.start(), m.end());
+                let identifier = (!text[m.start()..m.end()].contains(' ')
+                    && token != (m.start(), m.end()))
+                    .then_some(token);
+                Some(ProfileMatch {
+                    start: m.start(),
+                    end: m.end(),
+                    target: &self.targets[m.pattern().as_usize()],
+                    identifier,
+                })
             })
-            .map(|m| (m.start(), m.end(), &self.targets[m.pattern().as_usize()]))
             .collect()
     }
+
+    /// Words one edit away from a profile term (`Acmee`, `Roadrunenr`), for capitalised
+    /// words that `is_ordinary` does not know as a plain word or name.
+    pub fn find_misspelled<'a>(
+        &'a self,
+        text: &str,
+        is_ordinary: impl Fn(&str) -> bool,
+    ) -> Vec<ProfileMatch<'a>> {
+        if self.fuzzy_terms.is_empty() {
+            return Vec::new();
+        }
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_uppercase() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] >= 0x80) {
+                continue;
+            }
+            let word = &text[start..i];
+            if word.len() < MIN_FUZZY_LEN - 1 || word.len() > 40 {
+                continue;
+            }
+            let lower = word.to_ascii_lowercase();
+            let mut hit = None;
+            for variant in deletions(&lower) {
+                if let Some(ids) = self.fuzzy.get(&variant) {
+                    hit = ids.iter().copied().find(|&id| {
+                        let term = &self.fuzzy_terms[id].0;
+                        *term != lower && strsim::damerau_levenshtein(term, &lower) == 1
+                    });
+                    if hit.is_some() {
+                        break;
+                    }
+                }
+            }
+            if let Some(id) = hit
+                && !is_ordinary(&lower)
+            {
+                out.push(ProfileMatch {
+                    start,
+                    end: i,
+                    target: &self.targets[self.fuzzy_terms[id].1],
+                    identifier: None,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The word and each of its one-letter deletions.
+fn deletions(word: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(word.len() + 1);
+    out.push(word.to_string());
+    for (i, _) in word.char_indices() {
+        let mut v = String::with_capacity(word.len());
+        v.push_str(&word[..i]);
+        v.push_str(&word[i + 1..]);
+        out.push(v);
+    }
+    out
+}
+
+/// The identifier around a match: letters, digits, `-`, `_` and inner dots.
+fn identifier_token(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let is_token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let mut from = start;
+    while from > 0 && is_token(bytes[from - 1]) {
+        from -= 1;
+    }
+    let mut to = end;
+    while to < bytes.len() && is_token(bytes[to]) {
+        to += 1;
+    }
+    while to > end && matches!(bytes[to - 1], b'.' | b'-' | b'_') {
+        to -= 1;
+    }
+    while from < start && matches!(bytes[from], b'.' | b'-' | b'_') {
+        from += 1;
+    }
+    (from, to)
 }
 
 /// Whether a match glued to letters sits inside an identifier (`acmedb01`, `myacme-api`,
@@ -160,6 +313,11 @@ fn variants(term: &str) -> Vec<String> {
         for sep in [" ", "-", "_", ".", ""] {
             out.push(words.join(sep));
         }
+        // The initialism teams use in identifiers and chat: "Farma Verde" → `fv`.
+        let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+        if initials.chars().all(|c| c.is_alphabetic()) && (2..=4).contains(&initials.len()) {
+            out.push(initials);
+        }
     }
     out.sort();
     out.dedup();
@@ -184,7 +342,7 @@ mod tests {
     fn finds_case_possessive_and_slug_variants() {
         let m = ProfileMatcher::new(&profile());
         let text = "ACME's team; acme-corp and acmecorp_prod; AcmeCorp ran Roadrunner";
-        let found: Vec<&str> = m.find(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
         assert_eq!(
             found,
             vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]
@@ -198,7 +356,7 @@ mod tests {
             ..Default::default()
         });
         let text = "a switchover of hoverdb01 and myhover-api and HoverCorp; MyHoverAPI.";
-        let found: Vec<&str> = m.find(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
         assert_eq!(found, vec!["hover", "hover", "Hover", "Hover"]);
     }
 

@@ -98,6 +98,9 @@ impl Indexer {
                 let mut writer = writer
                     .lock()
                     .map_err(|_| SearchError::Task("writer lock poisoned".into()))?;
+                // Every entry first removes the report's document, so replaying an entry (after
+                // a crash between commit and restart) never duplicates it. A `delete` entry, or
+                // an `upsert` whose report row is gone, leaves the report out of the index.
                 for entry in &batch {
                     writer.delete_term(Term::from_field_text(fields.id, &entry.report_id));
                     if let (OutboxOp::Upsert, Some(report)) = (entry.op, &entry.report) {
@@ -110,7 +113,7 @@ impl Indexer {
                 Ok(())
             })
             .await??;
-            self.index.reader.reload()?;
+            self.index.reload(last)?;
             seq = last;
             progress(seq, head.max(seq));
         }
@@ -130,9 +133,32 @@ impl Indexer {
             Ok(())
         })
         .await??;
-        self.index.reader.reload()?;
+        self.index.reload(0)?;
         Ok(())
     }
+}
+
+/// Indexes reports directly, without a database: the documents are built exactly as the
+/// indexer builds them, positions are 1, 2, … in iteration order. One commit at the end.
+/// Used by `eval-search` and the benchmarks; returns the number of documents written.
+pub fn index_reports(
+    index: &SearchIndex,
+    reports: impl IntoIterator<Item = PublicReport>,
+    memory_bytes: usize,
+) -> Result<u64, SearchError> {
+    let fields = index.fields;
+    let mut writer: IndexWriter = index.index.writer(memory_bytes.max(WRITER_MEMORY))?;
+    let mut n = 0i64;
+    for report in reports {
+        n += 1;
+        writer.add_document(document(&fields, &report, n))?;
+    }
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&n.to_string());
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    index.reload(n)?;
+    Ok(n as u64)
 }
 
 /// The search document of a report. Ordering position is the outbox sequence, so the order
@@ -173,24 +199,63 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
             .collect::<Vec<_>>()
             .join("\n\n"),
     );
-    for id in c.technology_ids() {
+    for (i, id) in c.technology_ids().into_iter().enumerate() {
         if let Some(t) = taxonomy.technology(id) {
-            doc.add_facet(
-                f.tech,
-                Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]),
-            );
+            let facet = Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]);
+            if i == 0 {
+                doc.add_facet(f.tech_primary, facet.clone());
+            }
+            doc.add_facet(f.tech, facet);
+        }
+    }
+    for (i, id) in c.factor_ids().into_iter().enumerate() {
+        if let Some(fac) = taxonomy.factor(id) {
+            let facet = Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]);
+            if i == 0 {
+                doc.add_facet(f.factor_primary, facet.clone());
+            }
+            doc.add_facet(f.factor, facet);
+        }
+    }
+    for id in c.technology_ids() {
+        if let Some(i) = super::collect::tech_ord(id) {
+            doc.add_u64(f.tech_ord, i);
         }
     }
     for id in c.factor_ids() {
-        if let Some(fac) = taxonomy.factor(id) {
-            doc.add_facet(
-                f.factor,
-                Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]),
-            );
+        if let Some(i) = super::collect::factor_ord(id) {
+            doc.add_u64(f.factor_ord, i);
         }
     }
-    doc.add_text(f.severity, enum_str(&c.severity));
-    doc.add_text(f.kind, enum_str(&c.kind));
+    let tech_ords: Vec<u64> = c
+        .technology_ids()
+        .into_iter()
+        .filter_map(super::collect::tech_ord)
+        .collect();
+    let factor_ords: Vec<u64> = c
+        .factor_ids()
+        .into_iter()
+        .filter_map(super::collect::factor_ord)
+        .collect();
+    let severity = enum_str(&c.severity);
+    doc.add_u64(
+        f.facet_pack,
+        super::collect::pack(
+            super::collect::severity_ord(&severity),
+            super::collect::kind_ord(&enum_str(&c.kind)),
+            &tech_ords,
+            &factor_ords,
+        ),
+    );
+    let kind = enum_str(&c.kind);
+    doc.add_u64(f.severity_ord, super::collect::severity_ord(&severity));
+    doc.add_u64(f.kind_ord, super::collect::kind_ord(&kind));
+    doc.add_i64(
+        f.period_key,
+        super::query::period_key(&c.period).unwrap_or(0),
+    );
+    doc.add_text(f.severity, severity);
+    doc.add_text(f.kind, kind);
     doc.add_text(f.period, &c.period);
     doc.add_i64(f.position, seq);
     let meta = super::query::HitMeta::from_report(report);

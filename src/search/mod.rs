@@ -1,23 +1,28 @@
 //! Full-text search over published reports: the tantivy schema, the single indexer task that
 //! follows the outbox, and queries with taxonomy-aware boosting, filters, facets and snippets.
 
+pub mod bench;
+mod collect;
+pub mod eval;
 mod indexer;
 mod query;
+mod understand;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use tantivy::schema::{
-    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
-pub use indexer::{Indexer, IndexerHandle};
-pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder};
+pub use indexer::{Indexer, IndexerHandle, index_reports};
+pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder, period_key};
 
 /// Bump when the schema or the way documents are built changes: the index is rebuilt on start.
-pub const INDEX_SCHEMA_VERSION: u32 = 1;
+pub const INDEX_SCHEMA_VERSION: u32 = 4;
 const VERSION_FILE: &str = "commonplace-schema-version";
 
 #[derive(Debug, thiserror::Error)]
@@ -42,11 +47,24 @@ pub(crate) struct Fields {
     pub body: Field,
     pub tech: Field,
     pub factor: Field,
+    /// The first technology and factor of a report: what it is mainly about.
+    pub tech_primary: Field,
+    pub factor_primary: Field,
     pub severity: Field,
     pub kind: Field,
     pub period: Field,
     pub position: Field,
     pub meta: Field,
+    /// Dense taxonomy ordinals as fast fields, for facet counting without term lookups.
+    pub tech_ord: Field,
+    pub factor_ord: Field,
+    pub severity_ord: Field,
+    pub kind_ord: Field,
+    /// `year * 10 + quarter`, for period ranges.
+    pub period_key: Field,
+    /// Severity, kind, up to three technologies and factors packed in one dense column
+    /// (see `collect::pack`): facet counting reads one value per document.
+    pub facet_pack: Field,
 }
 
 fn build_schema() -> (Schema, Fields) {
@@ -64,11 +82,19 @@ fn build_schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text_stored),
         tech: b.add_facet_field("tech", FacetOptions::default()),
         factor: b.add_facet_field("factor", FacetOptions::default()),
+        tech_primary: b.add_facet_field("tech_primary", FacetOptions::default()),
+        factor_primary: b.add_facet_field("factor_primary", FacetOptions::default()),
         severity: b.add_text_field("severity", STRING),
         kind: b.add_text_field("kind", STRING),
         period: b.add_text_field("period", STRING),
-        position: b.add_i64_field("position", INDEXED | tantivy::schema::FAST),
+        position: b.add_i64_field("position", INDEXED | FAST),
         meta: b.add_text_field("meta", STORED),
+        tech_ord: b.add_u64_field("tech_ord", FAST),
+        factor_ord: b.add_u64_field("factor_ord", FAST),
+        severity_ord: b.add_u64_field("severity_ord", FAST),
+        kind_ord: b.add_u64_field("kind_ord", FAST),
+        period_key: b.add_i64_field("period_key", INDEXED | FAST),
+        facet_pack: b.add_u64_field("facet_pack", FAST),
     };
     (b.build(), fields)
 }
@@ -82,6 +108,8 @@ pub struct SearchIndex {
     dir: PathBuf,
     /// Bounds the number of searches running or waiting on the blocking pool.
     permits: Arc<tokio::sync::Semaphore>,
+    /// The outbox position visible to the current reader; the pagination snapshot.
+    visible: Arc<AtomicI64>,
 }
 
 impl SearchIndex {
@@ -107,19 +135,38 @@ impl SearchIndex {
         }
         let (schema, fields) = build_schema();
         let directory = tantivy::directory::MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(directory, schema)?;
+        let mut index = Index::open_or_create(directory, schema)?;
+        // Segments of one search are collected in parallel.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        index.set_multithread_executor(threads.clamp(1, 4))?;
         std::fs::write(&version_path, INDEX_SCHEMA_VERSION.to_string())?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex {
+        let mut this = SearchIndex {
             index,
             reader,
             fields,
             dir: dir.to_path_buf(),
             permits: Arc::new(tokio::sync::Semaphore::new(64)),
-        })
+            visible: Arc::new(AtomicI64::new(0)),
+        };
+        this.visible = Arc::new(AtomicI64::new(this.committed_seq()?));
+        Ok(this)
+    }
+
+    /// Reloads the reader after a commit and records the position it now shows.
+    pub(crate) fn reload(&self, seq: i64) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        self.visible.store(seq, Ordering::Release);
+        Ok(())
+    }
+
+    /// The outbox position searches currently see; pass it back as `snapshot` so later pages
+    /// exclude reports published after the first page.
+    pub fn visible_seq(&self) -> i64 {
+        self.visible.load(Ordering::Acquire)
     }
 
     pub fn dir(&self) -> &Path {
@@ -138,6 +185,28 @@ impl SearchIndex {
 
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Reports similar to `report_id` (shared tags and distinctive terms), excluding itself.
+    pub async fn similar(&self, report_id: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let permit = self
+            .permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| SearchError::Busy)?;
+        let this = self.clone();
+        let id = report_id.to_string();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            query::similar(&this, &id, limit)
+        })
+        .await
+        .map_err(|e| SearchError::Task(e.to_string()))?
+    }
+
+    /// Runs a search on the calling thread (benchmarks, evaluation).
+    pub fn search_blocking(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        query::run(self, query)
     }
 
     /// Runs a search on the blocking pool; `Busy` when too many are already queued.

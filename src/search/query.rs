@@ -1,21 +1,23 @@
 //! Query understanding and execution: free text over title/summary/body, taxonomy concepts
 //! found in the query boost tagged reports, filters narrow, facets count, snippets highlight.
 
-use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-use super::{SearchError, SearchIndex};
+use super::collect::{Dims, FacetCounter, KINDS, SEVERITIES};
+use super::{Fields, SearchError, SearchIndex, understand};
 use crate::domain::submission::{ReportKind, Severity};
-use crate::domain::taxonomy::{Concept, normalise_key};
+use crate::domain::taxonomy::Concept;
 use crate::domain::{PublicReport, ReportTags, Taxonomy, enum_str};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,6 +37,12 @@ pub struct SearchQuery {
     pub severity: Option<Severity>,
     pub kind: Option<ReportKind>,
     pub sort: SortOrder,
+    /// Period range, inclusive (`2024-Q1`); either end may be open.
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    /// Only reports indexed at or before this outbox position (from a first page's
+    /// `snapshot`), so later pages do not shift while new reports arrive.
+    pub snapshot: Option<i64>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -68,8 +76,15 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     pub technologies: Vec<FacetCount>,
     pub factors: Vec<FacetCount>,
-    /// Taxonomy concepts recognised in the query text, as `technology:mysql` etc.
+    pub severities: Vec<FacetCount>,
+    pub kinds: Vec<FacetCount>,
+    /// Taxonomy concepts recognised in the query text, as `technology:mysql` etc.; a misspelt
+    /// word read as a concept shows as `kuberntes→technology:kubernetes`.
     pub understood: Vec<String>,
+    /// Whether typo-tolerant matching was used because exact terms found too little.
+    pub fuzzy: bool,
+    /// Pass back as `snapshot` for the next pages.
+    pub snapshot: i64,
 }
 
 /// What a hit shows without a database round trip; stored in the index document.
@@ -100,148 +115,506 @@ impl HitMeta {
 }
 
 /// Boost given to reports tagged with a technology or factor the query names.
-const CONCEPT_BOOST: f32 = 4.0;
+const TECH_BOOST: f32 = 8.0;
+const FACTOR_BOOST: f32 = 5.0;
+const CATEGORY_BOOST: f32 = 6.0;
 const TITLE_BOOST: f32 = 3.0;
 const SUMMARY_BOOST: f32 = 1.5;
+/// Phrase proximity: the query's words close together, in order.
+const PHRASE_SLOP: u32 = 3;
+const PHRASE_TITLE_BOOST: f32 = 3.0;
+const PHRASE_SUMMARY_BOOST: f32 = 1.5;
+/// Typo tolerance joins in when exact terms find fewer results than this.
+const FUZZY_BELOW: u64 = 5;
+const FUZZY_BOOST: f32 = 0.5;
+/// Text weight of a word that names a recognised technology, category or factor.
+const COVERED_TEXT_WEIGHT: f32 = 0.4;
+
+/// `2024-Q3` → 20243, for period ranges.
+pub fn period_key(period: &str) -> Option<i64> {
+    let (year, quarter) = period.trim().split_once("-Q")?;
+    let year: i64 = year.parse().ok()?;
+    let quarter: i64 = quarter.parse().ok()?;
+    (1..=4).contains(&quarter).then_some(year * 10 + quarter)
+}
+
+/// One filter dimension with its clauses (all must match).
+struct Filter {
+    dim: Dims,
+    clauses: Vec<Box<dyn Query>>,
+}
+
+fn filter_query(base: &dyn Query, filters: &[Filter], skip: Option<usize>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, base.box_clone())];
+    for (i, f) in filters.iter().enumerate() {
+        if Some(i) == skip {
+            continue;
+        }
+        for c in &f.clauses {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(c.box_clone(), 0.0)),
+            ));
+        }
+    }
+    if clauses.len() == 1 {
+        return base.box_clone();
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Per-field term queries for each stemmed term: what free text matches, with field weights.
+/// Words that name a recognised concept count less as text: the tag is the better signal.
+fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for t in terms {
+        let weight = if covered.contains(t) {
+            COVERED_TEXT_WEIGHT
+        } else {
+            1.0
+        };
+        for (field, boost) in [
+            (f.title, TITLE_BOOST),
+            (f.summary, SUMMARY_BOOST),
+            (f.body, 1.0),
+        ] {
+            let q = TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::WithFreqs,
+            );
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost * weight)),
+            ));
+        }
+    }
+    out
+}
+
+fn fuzzy_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for t in terms {
+        let len = t.chars().count();
+        if len < 4 {
+            continue;
+        }
+        let distance = if len >= 8 { 2 } else { 1 };
+        for field in [f.title, f.summary, f.body] {
+            let q = FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), FUZZY_BOOST)),
+            ));
+        }
+    }
+    out
+}
+
+fn phrase_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if terms.len() < 2 || terms.len() > 6 {
+        return out;
+    }
+    for (field, boost) in [
+        (f.title, PHRASE_TITLE_BOOST),
+        (f.summary, PHRASE_SUMMARY_BOOST),
+    ] {
+        let with_offsets = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, Term::from_field_text(field, t)))
+            .collect();
+        let q = PhraseQuery::new_with_offset_and_slop(with_offsets, PHRASE_SLOP);
+        out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+    }
+    out
+}
+
+/// A concept named in the query as a boost: reports tagged with it get half, reports whose
+/// first (main) tag it is get the whole boost.
+fn concept_clause(
+    f: &Fields,
+    taxonomy: &Taxonomy,
+    concept: &Concept,
+) -> Option<(String, Box<dyn Query>)> {
+    let (field, primary, facet, label, boost) = match concept {
+        Concept::Technology(id) => {
+            let t = taxonomy.technology(id)?;
+            (
+                f.tech,
+                f.tech_primary,
+                Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]),
+                format!("technology:{}", t.id),
+                TECH_BOOST,
+            )
+        }
+        Concept::Category(id) => (
+            f.tech,
+            f.tech_primary,
+            Facet::from_path(["tech", id.as_str()]),
+            format!("category:{id}"),
+            CATEGORY_BOOST,
+        ),
+        Concept::Factor(id) => {
+            let fac = taxonomy.factor(id)?;
+            (
+                f.factor,
+                f.factor_primary,
+                Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]),
+                format!("factor:{}", fac.id),
+                FACTOR_BOOST,
+            )
+        }
+    };
+    let half = |field| -> Box<dyn Query> {
+        let tagged = TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic);
+        Box::new(ConstScoreQuery::new(Box::new(tagged), boost / 2.0))
+    };
+    Some((
+        label,
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, half(field)),
+            (Occur::Should, half(primary)),
+        ])),
+    ))
+}
 
 pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults, SearchError> {
     let taxonomy = Taxonomy::bundled();
     let f = index.fields;
     let searcher = index.reader.searcher();
-    let (concepts, free_text) = understand(&q.text, taxonomy);
-
-    let mut scoring: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let text_query: Option<Box<dyn Query>> = if q.text.trim().is_empty() {
-        None
-    } else {
-        let mut parser = QueryParser::for_index(&index.index, vec![f.title, f.summary, f.body]);
-        parser.set_field_boost(f.title, TITLE_BOOST);
-        parser.set_field_boost(f.summary, SUMMARY_BOOST);
-        let (parsed, _errors) = parser.parse_query_lenient(&q.text);
-        Some(parsed)
+    let mut analyzer = index.index.tokenizer_for_field(f.body)?;
+    let known = |stem: &str| {
+        searcher.segment_readers().iter().any(|r| {
+            [f.title, f.summary, f.body].iter().any(|&field| {
+                r.inverted_index(field)
+                    .ok()
+                    .and_then(|ii| ii.get_term_info(&Term::from_field_text(field, stem)).ok())
+                    .flatten()
+                    .is_some()
+            })
+        })
     };
-    if let Some(t) = &text_query {
-        scoring.push((Occur::Should, t.box_clone()));
-    }
-    let mut understood = Vec::new();
-    for concept in &concepts {
-        let (term, label) = match concept {
-            Concept::Technology(id) => match taxonomy.technology(id) {
-                Some(t) => (
-                    tech_facet_term(f.tech, &t.category, Some(&t.id)),
-                    format!("technology:{}", t.id),
-                ),
-                None => continue,
-            },
-            Concept::Category(id) => (tech_facet_term(f.tech, id, None), format!("category:{id}")),
-            Concept::Factor(id) => match taxonomy.factor(id) {
-                Some(fac) => (
-                    factor_facet_term(f.factor, &fac.group, Some(&fac.id)),
-                    format!("factor:{}", fac.id),
-                ),
-                None => continue,
-            },
-        };
-        understood.push(label);
-        let tagged = TermQuery::new(term, IndexRecordOption::Basic);
-        scoring.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(ConstScoreQuery::new(Box::new(tagged), 1.0)),
-                CONCEPT_BOOST,
-            )),
-        ));
-    }
-    let _ = free_text;
+    let u = understand::understand(&q.text, &mut analyzer, known);
 
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if scoring.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    } else {
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(scoring))));
+    let mut scoring = text_clauses(&f, &u.terms, &u.covered);
+    let text_query: Option<Box<dyn Query>> = (!scoring.is_empty()).then(|| {
+        Box::new(BooleanQuery::new(text_clauses(&f, &u.terms, &u.covered))) as Box<dyn Query>
+    });
+    // Phrase proximity only ranks: it never matches a document the terms do not.
+    let proximity = phrase_clauses(&f, &u.terms);
+    let mut understood = Vec::new();
+    for concept in &u.concepts {
+        if let Some((label, clause)) = concept_clause(&f, taxonomy, concept) {
+            understood.push(label);
+            scoring.push((Occur::Should, clause));
+        }
     }
-    for tech in &q.technologies {
-        clauses.push((Occur::Must, technology_filter(f.tech, taxonomy, tech)));
+    for (word, concept) in &u.corrections {
+        if let Some((label, _)) = concept_clause(&f, taxonomy, concept) {
+            understood.push(format!("{word}→{label}"));
+        }
     }
-    for factor in &q.factors {
-        clauses.push((Occur::Must, factor_filter(f.factor, taxonomy, factor)));
+    let ranked = !scoring.is_empty();
+
+    // Filters by dimension, for drill-sideways facet counts.
+    let mut filters: Vec<Filter> = Vec::new();
+    let tech_dim = Dims {
+        tech: true,
+        ..Dims::default()
+    };
+    let factor_dim = Dims {
+        factor: true,
+        ..Dims::default()
+    };
+    if !q.technologies.is_empty() {
+        filters.push(Filter {
+            dim: tech_dim,
+            clauses: q
+                .technologies
+                .iter()
+                .map(|t| technology_filter(f.tech, taxonomy, t))
+                .collect(),
+        });
+    }
+    if !q.factors.is_empty() {
+        filters.push(Filter {
+            dim: factor_dim,
+            clauses: q
+                .factors
+                .iter()
+                .map(|x| factor_filter(f.factor, taxonomy, x))
+                .collect(),
+        });
     }
     if let Some(sev) = q.severity {
         let term = Term::from_field_text(f.severity, &enum_str(&sev));
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        ));
+        filters.push(Filter {
+            dim: Dims {
+                severity: true,
+                ..Dims::default()
+            },
+            clauses: vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))],
+        });
     }
     if let Some(kind) = q.kind {
         let term = Term::from_field_text(f.kind, &enum_str(&kind));
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        ));
+        filters.push(Filter {
+            dim: Dims {
+                kind: true,
+                ..Dims::default()
+            },
+            clauses: vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))],
+        });
     }
-    let query = BooleanQuery::new(clauses);
+    let from = q.period_from.as_deref().and_then(period_key);
+    let to = q.period_to.as_deref().and_then(period_key);
+    if from.is_some() || to.is_some() {
+        let bound = |v: Option<i64>| match v {
+            Some(v) => Bound::Included(Term::from_field_i64(f.period_key, v)),
+            None => Bound::Unbounded,
+        };
+        filters.push(Filter {
+            dim: Dims::default(),
+            clauses: vec![Box::new(RangeQuery::new(bound(from), bound(to)))],
+        });
+    }
+    let snapshot = q.snapshot.unwrap_or_else(|| index.visible_seq());
+    if q.snapshot.is_some() {
+        filters.push(Filter {
+            dim: Dims::default(),
+            clauses: vec![Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(f.position, snapshot)),
+            ))],
+        });
+    }
 
-    let mut tech_facets = FacetCollector::for_field("tech");
-    for c in &taxonomy.categories {
-        tech_facets.add_facet(Facet::from_path(["tech", c.id.as_str()]));
-    }
-    let mut factor_facets = FacetCollector::for_field("factor");
-    for g in &taxonomy.groups {
-        factor_facets.add_facet(Facet::from_path(["factor", g.id.as_str()]));
-    }
-    let limit = q.limit.clamp(1, 100);
-    let (addresses, total, tech_counts, factor_counts) = match q.sort {
-        SortOrder::Relevance if text_query.is_some() || !concepts.is_empty() => {
-            let top = TopDocs::with_limit(limit).and_offset(q.offset);
-            let (docs, total, tc, fc) =
-                searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
-            (docs, total, tc, fc)
+    let all_dims = Dims {
+        tech: true,
+        factor: true,
+        severity: true,
+        kind: true,
+    };
+    // Counts run on what matches (terms, concepts) without the ranking-only clauses; the
+    // returned query adds those for the top hits.
+    let execute = |scoring: Vec<(Occur, Box<dyn Query>)>| -> Result<_, SearchError> {
+        let base: Box<dyn Query> = if scoring.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(
+                scoring.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+            ))
+        };
+        let query = filter_query(base.as_ref(), &filters, None);
+        let ranking = if scoring.is_empty() || proximity.is_empty() {
+            query.box_clone()
+        } else {
+            let mut all: Vec<(Occur, Box<dyn Query>)> = scoring;
+            all.extend(proximity.iter().map(|(o, q)| (*o, q.box_clone())));
+            filter_query(&BooleanQuery::new(all), &filters, None)
+        };
+        // Counts of every dimension without an active filter, under all filters.
+        let mut own = all_dims;
+        for flt in &filters {
+            own = Dims {
+                tech: own.tech && !flt.dim.tech,
+                factor: own.factor && !flt.dim.factor,
+                severity: own.severity && !flt.dim.severity,
+                kind: own.kind && !flt.dim.kind,
+            };
         }
+        let mut tally = searcher.search(query.as_ref(), &FacetCounter { dims: own })?;
+        // A filtered dimension counts under every other filter but not its own.
+        for (i, flt) in filters.iter().enumerate() {
+            let dims = all_dims.only(flt.dim);
+            if !(dims.tech || dims.factor || dims.severity || dims.kind) {
+                continue;
+            }
+            let sideways = filter_query(base.as_ref(), &filters, Some(i));
+            let t = searcher.search(sideways.as_ref(), &FacetCounter { dims })?;
+            if dims.tech {
+                tally.tech = t.tech;
+            }
+            if dims.factor {
+                tally.factor = t.factor;
+            }
+            if dims.severity {
+                tally.severity = t.severity;
+            }
+            if dims.kind {
+                tally.kind = t.kind;
+            }
+        }
+        Ok((ranking, tally))
+    };
+    let (mut query, mut tally) = execute(scoring)?;
+    let mut fuzzy = false;
+    if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
+        let mut again = text_clauses(&f, &u.terms, &u.covered);
+        again.extend(fuzzy_clauses(&f, &u.terms));
+        for concept in &u.concepts {
+            if let Some((_, clause)) = concept_clause(&f, taxonomy, concept) {
+                again.push((Occur::Should, clause));
+            }
+        }
+        let (fq, ft) = execute(again)?;
+        if ft.total > tally.total {
+            query = fq;
+            tally = ft;
+            fuzzy = true;
+        }
+    }
+
+    let limit = q.limit.clamp(1, 100);
+    let addresses: Vec<(f32, DocAddress)> = match q.sort {
+        SortOrder::Relevance if ranked => searcher.search(
+            query.as_ref(),
+            &TopDocs::with_limit(limit).and_offset(q.offset),
+        )?,
         _ => {
             let top = TopDocs::with_limit(limit)
                 .and_offset(q.offset)
                 .order_by_fast_field::<i64>("position", Order::Desc);
-            let (docs, total, tc, fc) =
-                searcher.search(&query, &(top, Count, tech_facets, factor_facets))?;
-            (
-                docs.into_iter().map(|(_, a)| (0.0, a)).collect::<Vec<_>>(),
-                total,
-                tc,
-                fc,
-            )
+            searcher
+                .search(query.as_ref(), &top)?
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect()
         }
     };
 
     let snippets = match &text_query {
-        Some(tq) => Some((
-            SnippetGenerator::create(&searcher, tq.as_ref(), f.summary)?,
-            SnippetGenerator::create(&searcher, tq.as_ref(), f.body)?,
-        )),
+        Some(tq) => {
+            let mut s = SnippetGenerator::create(&searcher, tq.as_ref(), f.summary)?;
+            s.set_max_num_chars(220);
+            let mut b = SnippetGenerator::create(&searcher, tq.as_ref(), f.body)?;
+            b.set_max_num_chars(220);
+            Some((s, b))
+        }
         None => None,
     };
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
         hits.push(hit(&searcher, index, address, score, snippets.as_ref())?);
     }
-
-    let technologies = facet_counts(
-        &tech_counts,
-        taxonomy.categories.iter().map(|c| ("tech", c.id.as_str())),
-        |id| taxonomy.technology_label(id).to_string(),
-    );
-    let factors = facet_counts(
-        &factor_counts,
-        taxonomy.groups.iter().map(|g| ("factor", g.id.as_str())),
-        |id| taxonomy.factor_label(id).to_string(),
-    );
     Ok(SearchResults {
-        total,
+        total: tally.total as usize,
         hits,
-        technologies,
-        factors,
+        technologies: counts(&tally.tech, |i| {
+            taxonomy
+                .technologies
+                .get(i)
+                .map(|t| (t.id.clone(), t.label.clone(), t.category.clone()))
+        }),
+        factors: counts(&tally.factor, |i| {
+            taxonomy
+                .factors
+                .get(i)
+                .map(|x| (x.id.clone(), x.label.clone(), x.group.clone()))
+        }),
+        severities: counts(&tally.severity, |i| {
+            SEVERITIES
+                .get(i)
+                .map(|s| (s.to_string(), s.to_uppercase(), String::new()))
+        }),
+        kinds: counts(&tally.kind, |i| {
+            KINDS.get(i).map(|k| {
+                let label = if *k == "near_miss" {
+                    "Near miss"
+                } else {
+                    "Incident"
+                };
+                (k.to_string(), label.to_string(), String::new())
+            })
+        }),
         understood,
+        fuzzy,
+        snapshot,
     })
+}
+
+fn counts(
+    values: &[u64],
+    describe: impl Fn(usize) -> Option<(String, String, String)>,
+) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(i, &count)| {
+            describe(i).map(|(id, label, parent)| FacetCount {
+                id,
+                label,
+                parent,
+                count,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    out
+}
+
+/// Reports like `report_id`: the same technologies and factors and shared distinctive terms
+/// (MoreLikeThis over title, summary and body), never the report itself.
+pub(super) fn similar(
+    index: &SearchIndex,
+    report_id: &str,
+    limit: usize,
+) -> Result<Vec<Hit>, SearchError> {
+    let taxonomy = Taxonomy::bundled();
+    let f = index.fields;
+    let searcher = index.reader.searcher();
+    let id_term = Term::from_field_text(f.id, report_id);
+    let found = searcher.search(
+        &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),
+        &TopDocs::with_limit(1),
+    )?;
+    let Some((_, address)) = found.first() else {
+        return Ok(Vec::new());
+    };
+    let doc: TantivyDocument = searcher.doc(*address)?;
+    let meta: HitMeta = doc
+        .get_first(f.meta)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or_else(|| SearchError::Task("index document without metadata".into()))?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for id in &meta.technologies {
+        if let Some((_, q)) = concept_clause(&f, taxonomy, &Concept::Technology(id.clone())) {
+            clauses.push((Occur::Should, q));
+        }
+    }
+    for id in &meta.factors {
+        if let Some((_, q)) = concept_clause(&f, taxonomy, &Concept::Factor(id.clone())) {
+            clauses.push((Occur::Should, q));
+        }
+    }
+    let text = |field| -> Vec<OwnedValue> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(|s| OwnedValue::Str(s.to_string()))
+            .collect()
+    };
+    let mlt = MoreLikeThisQuery::builder()
+        .with_min_doc_frequency(2)
+        .with_max_doc_frequency((searcher.num_docs() / 5).max(10))
+        .with_min_term_frequency(1)
+        .with_max_query_terms(30)
+        .with_min_word_length(3)
+        .with_document_fields(vec![(f.title, text(f.title)), (f.summary, text(f.summary))]);
+    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(mlt), 0.5))));
+    clauses.push((
+        Occur::MustNot,
+        Box::new(TermQuery::new(id_term, IndexRecordOption::Basic)),
+    ));
+    let top = searcher.search(
+        &BooleanQuery::new(clauses),
+        &TopDocs::with_limit(limit.clamp(1, 20)),
+    )?;
+    top.into_iter()
+        .map(|(score, a)| hit(&searcher, index, a, score, None))
+        .collect()
 }
 
 fn hit(
@@ -296,43 +669,6 @@ fn hit(
     })
 }
 
-/// Finds taxonomy concepts in the query (longest phrase first) and returns them with the
-/// words that named no concept.
-fn understand(text: &str, taxonomy: &Taxonomy) -> (Vec<Concept>, String) {
-    static PHRASES: std::sync::OnceLock<BTreeMap<String, Concept>> = std::sync::OnceLock::new();
-    let phrases = PHRASES.get_or_init(|| taxonomy.concept_phrases().into_iter().collect());
-    let words: Vec<String> = normalise_key(text)
-        .split(' ')
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '+' && c != '#')
-                .to_string()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut concepts = Vec::new();
-    let mut rest = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let mut matched = false;
-        for len in (1..=4.min(words.len() - i)).rev() {
-            let phrase = words[i..i + len].join(" ");
-            if let Some(c) = phrases.get(&phrase) {
-                if !concepts.contains(c) {
-                    concepts.push(c.clone());
-                }
-                i += len;
-                matched = true;
-                break;
-            }
-        }
-        if !matched {
-            rest.push(words[i].clone());
-            i += 1;
-        }
-    }
-    (concepts, rest.join(" "))
-}
-
 fn tech_facet_term(field: tantivy::schema::Field, category: &str, id: Option<&str>) -> Term {
     let facet = match id {
         Some(id) => Facet::from_path(["tech", category, id]),
@@ -380,32 +716,6 @@ fn factor_filter(
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
-fn facet_counts<'a>(
-    counts: &tantivy::collector::FacetCounts,
-    parents: impl Iterator<Item = (&'a str, &'a str)>,
-    label: impl Fn(&str) -> String,
-) -> Vec<FacetCount> {
-    let mut out = Vec::new();
-    for (root, parent) in parents {
-        let path = format!("/{root}/{parent}");
-        for (facet, count) in counts.get(&path) {
-            let id = facet
-                .to_path()
-                .last()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            out.push(FacetCount {
-                label: label(&id),
-                id,
-                parent: parent.to_string(),
-                count,
-            });
-        }
-    }
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
-    out
-}
-
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
@@ -421,18 +731,4 @@ fn html_escape(text: &str) -> String {
     askama::filters::escape(text, askama::filters::Html)
         .map(|s| s.to_string())
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn understands_aliases_and_multiword_phrases() {
-        let t = Taxonomy::bundled();
-        let (concepts, rest) = understand("postgres upgrade problems on k8s", t);
-        assert!(concepts.contains(&Concept::Technology("postgresql".into())));
-        assert!(concepts.contains(&Concept::Technology("kubernetes".into())));
-        assert!(rest.contains("problems"), "{rest}");
-    }
 }

@@ -73,8 +73,19 @@ pub enum SubmissionStatus {
     Draft,
     /// In the moderation queue.
     Submitted,
+    /// Claimed by a moderator who is reviewing it.
+    InReview,
+    /// Sent back to the submitter with a note; they revise and confirm again.
+    ChangesRequested,
+    /// Accepted; published with the next batch.
+    Approved,
     Published,
+    /// Declined with a reason the submitter sees.
     Rejected,
+    /// Taken back by the submitter before publication.
+    Withdrawn,
+    /// Taken down after publication: gone from every public surface.
+    Retracted,
 }
 
 impl SubmissionStatus {
@@ -82,18 +93,38 @@ impl SubmissionStatus {
         match self {
             SubmissionStatus::Draft => "draft",
             SubmissionStatus::Submitted => "submitted",
+            SubmissionStatus::InReview => "in_review",
+            SubmissionStatus::ChangesRequested => "changes_requested",
+            SubmissionStatus::Approved => "approved",
             SubmissionStatus::Published => "published",
             SubmissionStatus::Rejected => "rejected",
+            SubmissionStatus::Withdrawn => "withdrawn",
+            SubmissionStatus::Retracted => "retracted",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "draft" => Some(SubmissionStatus::Draft),
-            "submitted" => Some(SubmissionStatus::Submitted),
-            "published" => Some(SubmissionStatus::Published),
-            "rejected" => Some(SubmissionStatus::Rejected),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+    pub const ALL: [SubmissionStatus; 9] = [
+        SubmissionStatus::Draft,
+        SubmissionStatus::Submitted,
+        SubmissionStatus::InReview,
+        SubmissionStatus::ChangesRequested,
+        SubmissionStatus::Approved,
+        SubmissionStatus::Published,
+        SubmissionStatus::Rejected,
+        SubmissionStatus::Withdrawn,
+        SubmissionStatus::Retracted,
+    ];
+    /// Whether the raw submitted text is still kept (it is purged at the end of the road).
+    pub fn keeps_raw(self) -> bool {
+        !matches!(
+            self,
+            SubmissionStatus::Published
+                | SubmissionStatus::Rejected
+                | SubmissionStatus::Withdrawn
+                | SubmissionStatus::Retracted
+        )
     }
 }
 
@@ -118,6 +149,97 @@ pub struct Principal {
     pub user: Option<User>,
     pub org_id: Option<String>,
     pub role: Role,
+    /// What the token may do.
+    pub scopes: Vec<Scope>,
+    /// The API token's id (for the audit trail and self-revocation).
+    pub token_id: Option<String>,
+}
+
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Create submissions and withdraw them.
+    Submit,
+    /// Read the organisation's own submissions.
+    ReadOwn,
+    /// Moderate (moderators' and admins' tokens).
+    Moderate,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Submit => "submit",
+            Scope::ReadOwn => "read-own",
+            Scope::Moderate => "moderate",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Scope> {
+        [Scope::Submit, Scope::ReadOwn, Scope::Moderate]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+    /// The scopes a signed-in user of this role may hand to a token.
+    pub fn for_role(role: Role) -> Vec<Scope> {
+        match role {
+            Role::Submitter => vec![Scope::Submit, Scope::ReadOwn],
+            Role::Moderator | Role::Admin => vec![Scope::Moderate],
+        }
+    }
+    /// Space-separated, as stored.
+    pub fn join(scopes: &[Scope]) -> String {
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    /// Parses the stored form; unknown names are ignored.
+    pub fn split(stored: &str) -> Vec<Scope> {
+        stored.split_whitespace().filter_map(Scope::parse).collect()
+    }
+}
+
+/// Whose tokens a caller may list and revoke: their organisation's, or (without one) their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOwner {
+    Org(String),
+    User(String),
+}
+
+/// A new API token as stored (the plain value is never stored).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub org_id: Option<String>,
+    pub user_id: Option<String>,
+    pub label: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<i64>,
+}
+
+/// An API token as listed: never its value or hash.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenInfo {
+    pub id: String,
+    pub label: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: i64,
+    /// Unix seconds; `null` never expires.
+    pub expires_at: Option<i64>,
+    /// Unix seconds; `null` while active.
+    pub revoked_at: Option<i64>,
+}
+
+/// An admin-issued invitation, stored by the hash of its one-time token.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub email: String,
+    pub role: Role,
+    pub org_id: Option<String>,
+    pub created_by: String,
+    pub expires_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +264,8 @@ pub struct SubmissionRecord {
     pub finding_counts: BTreeMap<String, usize>,
     pub keep_terms: Vec<String>,
     pub reason: Option<String>,
+    /// The moderator's latest note to the submitter (changes requested).
+    pub note: Option<String>,
     pub report_id: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -154,8 +278,49 @@ pub struct SubmissionSummary {
     pub title: String,
     pub status: SubmissionStatus,
     pub finding_counts: BTreeMap<String, usize>,
+    /// The rejection reason, or the moderator's latest note (changes requested).
     pub reason: Option<String>,
     pub created_at: i64,
+}
+
+/// Who made a change, for the audit log: a user id, a token id or `system`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Actor {
+    pub id: String,
+    pub role: String,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            id: "system".into(),
+            role: "system".into(),
+        }
+    }
+}
+
+/// What a status change writes besides the status.
+#[derive(Debug, Clone, Default)]
+pub struct StatusChange {
+    /// A note to the submitter (changes requested); replaces the previous one.
+    pub note: Option<String>,
+    /// A rejection reason.
+    pub reason: Option<String>,
+    /// Set the claiming moderator (`Some(None)` clears the claim).
+    pub claimed_by: Option<Option<String>>,
+    /// Purge the raw text and findings (end states).
+    pub purge: bool,
+}
+
+/// One row of a submission's audit log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub actor: String,
+    pub actor_role: String,
+    pub from: SubmissionStatus,
+    pub to: SubmissionStatus,
+    pub note: Option<String>,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +395,45 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, id_hash: &str, now: i64) -> StoreResult<Option<(User, String)>>;
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 
+    // Accounts, scoped tokens and one-time links (private).
+    /// Stores a token with explicit scopes and expiry.
+    async fn create_scoped_token(&self, token: &NewToken) -> StoreResult<TokenInfo>;
+    /// The owner's tokens, newest first, revoked and expired ones included.
+    async fn tokens_of(&self, owner: &TokenOwner) -> StoreResult<Vec<TokenInfo>>;
+    /// Revokes one of the owner's tokens; `NotFound` for anyone else's (or no such token).
+    async fn revoke_token(&self, id: &str, owner: &TokenOwner, now: i64) -> StoreResult<()>;
+    async fn set_password(&self, user_id: &str, password_hash: &str) -> StoreResult<()>;
+    /// Deletes every session of a user except `keep` (a session id hash).
+    async fn delete_user_sessions(&self, user_id: &str, keep: Option<&str>) -> StoreResult<()>;
+    async fn create_invitation(&self, token_hash: &str, invitation: &Invitation)
+    -> StoreResult<()>;
+    /// The invitation if it is unused and not expired.
+    async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<Invitation>>;
+    /// Uses an invitation once and creates its user, in one transaction. `NotFound` if the
+    /// invitation is unknown, used or expired; `Conflict` if the email is taken meanwhile.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<User>;
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Whether a reset link is unused and not expired.
+    async fn password_reset_valid(&self, token_hash: &str, now: i64) -> StoreResult<bool>;
+    /// Uses a reset link once: sets the password, voids the user's other reset links and
+    /// deletes all their sessions, in one transaction. `NotFound` if unknown, used or expired.
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<User>;
+
     // Submissions (private).
     async fn insert_submission(&self, new: NewSubmission) -> StoreResult<String>;
     async fn submission(&self, id: &str) -> StoreResult<Option<SubmissionRecord>>;
@@ -253,11 +457,25 @@ pub trait Store: Send + Sync + 'static {
         status: SubmissionStatus,
     ) -> StoreResult<Vec<SubmissionSummary>>;
     async fn org_submissions(&self, org_id: &str) -> StoreResult<Vec<SubmissionSummary>>;
-    /// Publishes a submitted report: writes the public report, its tags and an outbox row,
-    /// marks the submission published and purges its raw text, all in one transaction.
+    /// Publishes an approved report: writes the public report, its tags and an outbox row,
+    /// marks the submission published, purges its raw text and logs it, in one transaction.
     async fn publish(&self, submission_id: &str, report: &PublicReport) -> StoreResult<()>;
-    /// Rejects a submitted report with a reason and purges its raw text.
-    async fn reject(&self, submission_id: &str, reason: &str) -> StoreResult<()>;
+    /// Moves a submission that is in one of `from` to `to`, applies `change` and records the
+    /// move in the audit log, in one transaction. `Conflict` if it is in none of `from`.
+    async fn move_submission(
+        &self,
+        id: &str,
+        from: &[SubmissionStatus],
+        to: SubmissionStatus,
+        actor: &Actor,
+        change: StatusChange,
+    ) -> StoreResult<SubmissionStatus>;
+    async fn audit_log(&self, submission_id: &str) -> StoreResult<Vec<AuditEntry>>;
+    /// Ids of approved submissions waiting for the next publication batch, oldest first.
+    async fn approved_submission_ids(&self) -> StoreResult<Vec<String>>;
+    /// Takes a published report down: deletes the public rows (report, tags, digest links),
+    /// queues an outbox delete and marks the submission retracted, in one transaction.
+    async fn retract(&self, report_id: &str, actor: &Actor, reason: &str) -> StoreResult<()>;
 
     // Published reports (public).
     async fn report(&self, id: &str) -> StoreResult<Option<PublicReport>>;

@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    Digest, OutboxEntry, OutboxOp, PatternCell, Principal, Role, StoreError, StoreResult,
-    SubmissionRecord, SubmissionStatus, SubmissionSummary, User,
+    Digest, Invitation, OutboxEntry, OutboxOp, PatternCell, Principal, Role, Scope, StoreError,
+    StoreResult, SubmissionRecord, SubmissionStatus, SubmissionSummary, TokenInfo, TokenOwner,
+    User,
 };
 use crate::domain::PublicReport;
 
@@ -35,7 +36,10 @@ pub(super) fn user_from_row((id, email, role, org_id): UserRow) -> StoreResult<U
 pub(super) fn principal_from_token_row(
     org_id: Option<String>,
     user: Option<UserRow>,
+    token_id: String,
+    scopes: &str,
 ) -> StoreResult<Principal> {
+    let scopes = Scope::split(scopes);
     match user {
         Some(row) => {
             let user = user_from_row(row)?;
@@ -43,14 +47,55 @@ pub(super) fn principal_from_token_row(
                 org_id: user.org_id.clone().or(org_id),
                 role: user.role,
                 user: Some(user),
+                scopes,
+                token_id: Some(token_id),
             })
         }
         None => Ok(Principal {
             user: None,
             org_id,
             role: Role::Submitter,
+            scopes,
+            token_id: Some(token_id),
         }),
     }
+}
+
+pub(super) type TokenRow = (String, String, String, i64, Option<i64>, Option<i64>);
+
+pub(super) fn token_from_row(
+    (id, label, scopes, created_at, expires_at, revoked_at): TokenRow,
+) -> TokenInfo {
+    TokenInfo {
+        id,
+        label,
+        scopes: Scope::split(&scopes),
+        created_at,
+        expires_at,
+        revoked_at,
+    }
+}
+
+pub(super) const TOKEN_COLUMNS: &str = "id, label, scopes, created_at, expires_at, revoked_at";
+
+/// The column and value that select a token owner's rows (the column name is a constant).
+pub(super) fn owner_filter(owner: &TokenOwner) -> (&'static str, &str) {
+    match owner {
+        TokenOwner::Org(id) => ("org_id", id),
+        TokenOwner::User(id) => ("user_id", id),
+    }
+}
+
+pub(super) fn invitation_from_row(
+    (email, role, org_id, created_by, expires_at): (String, String, Option<String>, String, i64),
+) -> StoreResult<Invitation> {
+    Ok(Invitation {
+        email,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        org_id,
+        created_by,
+        expires_at,
+    })
 }
 
 pub(super) type SubmissionRow = (
@@ -62,6 +107,7 @@ pub(super) type SubmissionRow = (
     Option<String>,
     String,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
     i64,
@@ -79,6 +125,7 @@ pub(super) fn submission_from_row(row: SubmissionRow) -> StoreResult<SubmissionR
         counts,
         keep,
         reason,
+        note,
         report_id,
         created,
         updated,
@@ -93,6 +140,7 @@ pub(super) fn submission_from_row(row: SubmissionRow) -> StoreResult<SubmissionR
         finding_counts: from_json(&counts)?,
         keep_terms: from_json(&keep)?,
         reason,
+        note,
         report_id,
         created_at: created,
         updated_at: updated,
@@ -115,7 +163,7 @@ pub(super) fn summary_from_row(row: SummaryRow) -> StoreResult<SubmissionSummary
     })
 }
 
-fn parse_status(s: &str) -> StoreResult<SubmissionStatus> {
+pub(super) fn parse_status(s: &str) -> StoreResult<SubmissionStatus> {
     SubmissionStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("status {s}")))
 }
 
@@ -162,8 +210,9 @@ pub(super) fn digest_from_row(
     }
 }
 
-pub(super) const SUBMISSION_COLUMNS: &str = "id, org_id, status, raw, scrubbed, findings, finding_counts, keep_terms, reason, report_id, created_at, updated_at";
-pub(super) const SUMMARY_COLUMNS: &str = "id, scrubbed, status, finding_counts, reason, created_at";
+pub(super) const SUBMISSION_COLUMNS: &str = "id, org_id, status, raw, scrubbed, findings, finding_counts, keep_terms, reason, note, report_id, created_at, updated_at";
+pub(super) const SUMMARY_COLUMNS: &str =
+    "id, scrubbed, status, finding_counts, COALESCE(reason, note), created_at";
 pub(super) const USER_COLUMNS: &str = "u.id, u.email, u.role, u.org_id";
 
 /// Implements `Store` for a backend struct with a `pool` field of the given sqlx pool type.
@@ -225,8 +274,11 @@ macro_rules! impl_sql_store {
             }
 
             async fn create_token(&self, token_hash: &str, org_id: Option<&str>, user_id: Option<&str>, label: &str) -> StoreResult<()> {
+                // Default scopes by who the token acts for: moderators' and admins' tokens
+                // moderate, everyone else's submit and read their own submissions.
                 sqlx::query(
-                    "INSERT INTO api_tokens (id, token_hash, org_id, user_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO api_tokens (id, token_hash, org_id, user_id, label, created_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, \
+                     COALESCE((SELECT 'moderate' FROM users WHERE id = $4 AND role IN ('moderator', 'admin')), 'submit read-own'))",
                 )
                 .bind(new_id("tok"))
                 .bind(token_hash)
@@ -240,21 +292,24 @@ macro_rules! impl_sql_store {
             }
 
             async fn principal_for_token(&self, token_hash: &str) -> StoreResult<Option<Principal>> {
-                let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>, Option<String>)> =
+                type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+                let row: Option<Row> =
                     sqlx::query_as(
-                        "SELECT t.org_id, u.id, u.email, u.role, u.org_id FROM api_tokens t \
+                        "SELECT t.id, t.scopes, t.org_id, u.id, u.email, u.role, u.org_id FROM api_tokens t \
                          LEFT JOIN users u ON u.id = t.user_id \
-                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+                         AND (t.expires_at IS NULL OR t.expires_at > $2)",
                     )
                     .bind(token_hash)
+                    .bind(now())
                     .fetch_optional(&self.pool)
                     .await?;
-                let Some((org_id, uid, email, role, user_org)) = row else { return Ok(None) };
+                let Some((token_id, scopes, org_id, uid, email, role, user_org)) = row else { return Ok(None) };
                 let user = match (uid, email, role) {
                     (Some(id), Some(email), Some(role)) => Some((id, email, role, user_org)),
                     _ => None,
                 };
-                principal_from_token_row(org_id, user).map(Some)
+                principal_from_token_row(org_id, user, token_id, &scopes).map(Some)
             }
 
             async fn create_user(&self, email: &str, password_hash: &str, role: Role, org_id: Option<&str>) -> StoreResult<User> {
@@ -318,6 +373,201 @@ macro_rules! impl_sql_store {
             async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn create_scoped_token(&self, token: &$crate::store::NewToken) -> StoreResult<TokenInfo> {
+                let info = TokenInfo {
+                    id: new_id("tok"),
+                    label: token.label.clone(),
+                    scopes: token.scopes.clone(),
+                    created_at: now(),
+                    expires_at: token.expires_at,
+                    revoked_at: None,
+                };
+                sqlx::query(
+                    "INSERT INTO api_tokens (id, token_hash, org_id, user_id, label, created_at, scopes, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&info.id)
+                .bind(&token.token_hash)
+                .bind(&token.org_id)
+                .bind(&token.user_id)
+                .bind(&info.label)
+                .bind(info.created_at)
+                .bind(Scope::join(&info.scopes))
+                .bind(info.expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(info)
+            }
+
+            async fn tokens_of(&self, owner: &TokenOwner) -> StoreResult<Vec<TokenInfo>> {
+                let (column, value) = owner_filter(owner);
+                let rows: Vec<TokenRow> = sqlx::query_as(&format!(
+                    "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE {column} = $1 ORDER BY created_at DESC, id"
+                ))
+                .bind(value)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(token_from_row).collect())
+            }
+
+            async fn revoke_token(&self, id: &str, owner: &TokenOwner, now: i64) -> StoreResult<()> {
+                let (column, value) = owner_filter(owner);
+                let done = sqlx::query(&format!(
+                    "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND {column} = $3"
+                ))
+                .bind(now)
+                .bind(id)
+                .bind(value)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn set_password(&self, user_id: &str, password_hash: &str) -> StoreResult<()> {
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn delete_user_sessions(&self, user_id: &str, keep: Option<&str>) -> StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                    .bind(user_id)
+                    .bind(keep.unwrap_or(""))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_invitation(&self, token_hash: &str, invitation: &Invitation) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO invitations (token_hash, email, role, org_id, created_by, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(token_hash)
+                .bind(invitation.email.trim().to_lowercase())
+                .bind(invitation.role.as_str())
+                .bind(&invitation.org_id)
+                .bind(&invitation.created_by)
+                .bind(now())
+                .bind(invitation.expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn invitation(&self, token_hash: &str, now: i64) -> StoreResult<Option<Invitation>> {
+                let row: Option<(String, String, Option<String>, String, i64)> = sqlx::query_as(
+                    "SELECT email, role, org_id, created_by, expires_at FROM invitations \
+                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(invitation_from_row).transpose()
+            }
+
+            async fn accept_invitation(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<User> {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String, String, Option<String>, String, i64)> = sqlx::query_as(
+                    "UPDATE invitations SET used_at = $1 \
+                     WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+                     RETURNING email, role, org_id, created_by, expires_at",
+                )
+                .bind(now)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let invitation = row.map(invitation_from_row).transpose()?.ok_or(StoreError::NotFound)?;
+                let id = new_id("usr");
+                let result = sqlx::query(
+                    "INSERT INTO users (id, email, password_hash, role, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(&invitation.email)
+                .bind(password_hash)
+                .bind(invitation.role.as_str())
+                .bind(&invitation.org_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match result {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err(StoreError::Conflict(format!("a user with email `{}` exists", invitation.email)));
+                    }
+                    Err(e) => return Err(e.into()),
+                    Ok(_) => {}
+                }
+                tx.commit().await?;
+                Ok(User { id, email: invitation.email, role: invitation.role, org_id: invitation.org_id })
+            }
+
+            async fn create_password_reset(&self, token_hash: &str, user_id: &str, expires_at: i64) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now())
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn password_reset_valid(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.is_some())
+            }
+
+            async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<User> {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String,)> = sqlx::query_as(
+                    "UPDATE password_resets SET used_at = $1 \
+                     WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+                )
+                .bind(now)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (user_id,) = row.ok_or(StoreError::NotFound)?;
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(&user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(now)
+                    .bind(&user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(&user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+                    .bind(&user_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                user_from_row(row)
             }
 
             async fn insert_submission(&self, new: NewSubmission) -> StoreResult<String> {
@@ -407,7 +657,7 @@ macro_rules! impl_sql_store {
                 let t = now();
                 let done = sqlx::query(
                     "UPDATE submissions SET status = 'published', raw = NULL, findings = NULL, report_id = $1, updated_at = $2 \
-                     WHERE id = $3 AND status = 'submitted'",
+                     WHERE id = $3 AND status = 'approved'",
                 )
                 .bind(&report.id)
                 .bind(t)
@@ -415,7 +665,7 @@ macro_rules! impl_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("only a submitted report can be published".into()));
+                    return Err(StoreError::Conflict("only an approved report can be published".into()));
                 }
                 let c = &report.content;
                 sqlx::query(
@@ -451,23 +701,160 @@ macro_rules! impl_sql_store {
                     .bind(t)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(
+                    "INSERT INTO audit_log (submission_id, actor, actor_role, from_status, to_status, note, at) \
+                     VALUES ($1, 'system', 'system', 'approved', 'published', NULL, $2)",
+                )
+                .bind(submission_id)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn reject(&self, submission_id: &str, reason: &str) -> StoreResult<()> {
+            async fn move_submission(
+                &self,
+                id: &str,
+                from: &[SubmissionStatus],
+                to: SubmissionStatus,
+                actor: &$crate::store::Actor,
+                change: $crate::store::StatusChange,
+            ) -> StoreResult<SubmissionStatus> {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String,)> = sqlx::query_as("SELECT status FROM submissions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let (current,) = row.ok_or(StoreError::NotFound)?;
+                let current = parse_status(&current)?;
+                if !from.contains(&current) {
+                    return Err(StoreError::Conflict(format!(
+                        "a submission that is {} cannot become {}",
+                        current.as_str(),
+                        to.as_str()
+                    )));
+                }
+                let t = now();
+                let (set_claim, claim) = match &change.claimed_by {
+                    Some(c) => (true, c.clone()),
+                    None => (false, None),
+                };
+                // Optimistic: the status must still be the one read above (two moderators
+                // acting at once: one wins, the other gets a conflict).
                 let done = sqlx::query(
-                    "UPDATE submissions SET status = 'rejected', raw = NULL, findings = NULL, reason = $1, updated_at = $2 \
-                     WHERE id = $3 AND status = 'submitted'",
+                    "UPDATE submissions SET status = $1, updated_at = $2, \
+                     note = CASE WHEN $3 IS NULL THEN note ELSE $3 END, \
+                     reason = CASE WHEN $4 IS NULL THEN reason ELSE $4 END, \
+                     claimed_by = CASE WHEN $5 = 1 THEN $6 ELSE claimed_by END, \
+                     raw = CASE WHEN $7 = 1 THEN NULL ELSE raw END, \
+                     findings = CASE WHEN $7 = 1 THEN NULL ELSE findings END \
+                     WHERE id = $8 AND status = $9",
                 )
-                .bind(reason)
-                .bind(now())
-                .bind(submission_id)
-                .execute(&self.pool)
+                .bind(to.as_str())
+                .bind(t)
+                .bind(change.note.as_deref())
+                .bind(change.reason.as_deref())
+                .bind(i32::from(set_claim))
+                .bind(claim.as_deref())
+                .bind(i32::from(change.purge))
+                .bind(id)
+                .bind(current.as_str())
+                .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("only a submitted report can be rejected".into()));
+                    return Err(StoreError::Conflict("the submission changed meanwhile".into()));
                 }
+                let note = change.reason.as_deref().or(change.note.as_deref());
+                sqlx::query(
+                    "INSERT INTO audit_log (submission_id, actor, actor_role, from_status, to_status, note, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(&actor.id)
+                .bind(&actor.role)
+                .bind(current.as_str())
+                .bind(to.as_str())
+                .bind(note)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(current)
+            }
+
+            async fn audit_log(&self, submission_id: &str) -> StoreResult<Vec<$crate::store::AuditEntry>> {
+                let rows: Vec<(String, String, String, String, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT actor, actor_role, from_status, to_status, note, at FROM audit_log \
+                     WHERE submission_id = $1 ORDER BY id",
+                )
+                .bind(submission_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(actor, actor_role, from, to, note, at)| {
+                        Ok($crate::store::AuditEntry {
+                            actor,
+                            actor_role,
+                            from: parse_status(&from)?,
+                            to: parse_status(&to)?,
+                            note,
+                            at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn approved_submission_ids(&self) -> StoreResult<Vec<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT id FROM submissions WHERE status = 'approved' ORDER BY updated_at, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            async fn retract(&self, report_id: &str, actor: &$crate::store::Actor, reason: &str) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT id FROM submissions WHERE report_id = $1 AND status = 'published'",
+                )
+                .bind(report_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (submission_id,) = row.ok_or(StoreError::NotFound)?;
+                let t = now();
+                for sql in [
+                    "DELETE FROM digest_reports WHERE report_id = $1",
+                    "DELETE FROM report_technologies WHERE report_id = $1",
+                    "DELETE FROM report_factors WHERE report_id = $1",
+                    "DELETE FROM reports WHERE id = $1",
+                ] {
+                    sqlx::query(sql).bind(report_id).execute(&mut *tx).await?;
+                }
+                sqlx::query("INSERT INTO outbox (report_id, op, created_at) VALUES ($1, 'delete', $2)")
+                    .bind(report_id)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE submissions SET status = 'retracted', reason = $1, updated_at = $2 WHERE id = $3")
+                    .bind(reason)
+                    .bind(t)
+                    .bind(&submission_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO audit_log (submission_id, actor, actor_role, from_status, to_status, note, at) \
+                     VALUES ($1, $2, $3, 'published', 'retracted', $4, $5)",
+                )
+                .bind(&submission_id)
+                .bind(&actor.id)
+                .bind(&actor.role)
+                .bind(reason)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
                 Ok(())
             }
 

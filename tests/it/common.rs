@@ -108,6 +108,19 @@ impl TestApp {
             }
         };
         let mut config = Config::new(dir.path().to_path_buf(), database_url, None);
+        // Tests publish at approval; the batch interval has a test of its own.
+        config.publish_interval_secs = 0;
+        // Every test client is 127.0.0.1: quotas far above what any test sends (the rate-limit
+        // test lowers them).
+        let generous = commonplace::config::RateLimit {
+            per_minute: 1_000_000,
+            burst: 100_000,
+        };
+        config.rate_limits = commonplace::config::RateLimits {
+            login: generous,
+            submit: generous,
+            search: generous,
+        };
         adjust(&mut config);
         let database_url = config.database_url.clone();
 
@@ -116,7 +129,8 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let router = commonplace::http::router(state.clone());
+        let router = commonplace::http::router(state.clone())
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });

@@ -81,3 +81,50 @@ fn demo_corpus_scrubs_clean() {
     }
     assert!(reports >= 50, "the demo corpus has {reports} reports");
 }
+
+/// The redaction evaluation corpus (eval/redaction/, 210 labelled postmortems and 44 clean
+/// control texts): the scrubber must not fall below the figures it reaches today.
+#[test]
+fn redaction_eval_holds_its_figures() {
+    use commonplace::scrub::eval;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/eval/redaction/corpus.jsonl"
+    ))
+    .expect("eval corpus");
+    let docs = eval::read_corpus(&text).expect("corpus parses");
+    assert!(docs.len() >= 250, "corpus has {} documents", docs.len());
+    let engine = commonplace::scrub::Scrubber::bundled().expect("engine");
+    let (predictions, _) = eval::predict(&engine, &docs);
+    let s = eval::score(&docs, &predictions);
+    let report = eval::render_table(&[("commonplace".to_string(), s.clone())]);
+    assert!(
+        s.direct_entities.value() >= 0.975,
+        "direct recall fell:\n{report}"
+    );
+    assert!(
+        s.quasi_entities.value() >= 0.99,
+        "quasi recall fell:\n{report}"
+    );
+    assert!(s.retention.value() >= 0.985, "retention fell:\n{report}");
+    assert!(
+        s.false_positives_per_1000_words() <= 1.0,
+        "false positives rose:\n{report}"
+    );
+    // Pattern-shaped identifiers: nothing may leak.
+    for label in [
+        "SECRET",
+        "IP_PUBLIC",
+        "IP_PRIVATE",
+        "URL",
+        "CLOUD_ACCOUNT",
+        "PHONE",
+    ] {
+        let r = s.entities_by_label.get(label).expect("label present");
+        assert_eq!(r.hit, r.total, "{label} leaked:\n{report}");
+    }
+    for label in ["EMAIL", "HOSTNAME"] {
+        let r = s.entities_by_label.get(label).expect("label present");
+        assert!(r.value() >= 0.98, "{label} recall fell:\n{report}");
+    }
+}

@@ -6,7 +6,9 @@ use crate::both_backends;
 use crate::common::*;
 use commonplace::domain::{PublicReport, Submission};
 use commonplace::scrub::{IdentityProfile, Scrubber};
-use commonplace::store::{self, Digest, NewSubmission, Role, Store, StoreError, SubmissionStatus};
+use commonplace::store::{
+    self, Actor, Digest, NewSubmission, Role, StatusChange, Store, StoreError, SubmissionStatus,
+};
 
 /// Drops the PostgreSQL test database when the test ends.
 struct Cleanup(String);
@@ -161,7 +163,20 @@ async fn conformance(backend: Backend) {
     assert!(record.finding_counts.get("email").copied().unwrap_or(0) >= 1);
     assert!(matches!(
         store
-            .transition(&id, SubmissionStatus::Draft, SubmissionStatus::Submitted)
+            .move_submission(
+                &id,
+                &[SubmissionStatus::Draft],
+                SubmissionStatus::Submitted,
+                &Actor::system(),
+                StatusChange::default()
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Publishing needs an approval first.
+    assert!(matches!(
+        store
+            .publish(&id, &report("r0", record.scrubbed.clone()))
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -174,6 +189,7 @@ async fn conformance(backend: Backend) {
         1
     );
     assert_eq!(store.outbox_head().await.expect("head"), 0);
+    approve(&*store, &id).await;
     store
         .publish(&id, &report("r1", record.scrubbed.clone()))
         .await
@@ -221,6 +237,7 @@ async fn conformance(backend: Backend) {
         .expect("load")
         .expect("exists")
         .scrubbed;
+    approve(&*store, &id2).await;
     store
         .publish(&id2, &report("r2", scrubbed2.clone()))
         .await
@@ -229,6 +246,7 @@ async fn conformance(backend: Backend) {
         .insert_submission(new_submission(&other.id, &other_profile))
         .await
         .expect("insert");
+    approve(&*store, &id3).await;
     store
         .publish(&id3, &report("r3", scrubbed2))
         .await
@@ -259,7 +277,39 @@ async fn conformance(backend: Backend) {
         .insert_submission(new_submission(&org.id, &acme()))
         .await
         .expect("insert");
-    store.reject(&id4, "identifying").await.expect("reject");
+    store
+        .move_submission(
+            &id4,
+            &[SubmissionStatus::Submitted, SubmissionStatus::InReview],
+            SubmissionStatus::Rejected,
+            &Actor {
+                id: "u1".into(),
+                role: "moderator".into(),
+            },
+            StatusChange {
+                reason: Some("identifying".into()),
+                purge: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("reject");
+    let log = store.audit_log(&id4).await.expect("audit");
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (
+            log[0].from,
+            log[0].to,
+            log[0].actor.as_str(),
+            log[0].note.as_deref()
+        ),
+        (
+            SubmissionStatus::Submitted,
+            SubmissionStatus::Rejected,
+            "u1",
+            Some("identifying")
+        )
+    );
     let rejected = store.submission(&id4).await.expect("load").expect("exists");
     assert_eq!(
         (rejected.status, rejected.reason.as_deref()),
@@ -299,3 +349,17 @@ async fn conformance(backend: Backend) {
     assert_eq!(store.digests().await.expect("list").len(), 1);
 }
 both_backends!(store_conformance, conformance);
+
+/// Approves a submitted submission as the system (publication needs an approval).
+async fn approve(store: &dyn Store, id: &str) {
+    store
+        .move_submission(
+            id,
+            &[SubmissionStatus::Submitted],
+            SubmissionStatus::Approved,
+            &Actor::system(),
+            StatusChange::default(),
+        )
+        .await
+        .expect("approve");
+}

@@ -17,19 +17,29 @@ use crate::domain::{FieldError, PublicReport, Submission};
 use crate::error::AppError;
 use crate::intake::{self, SubmissionView};
 use crate::patterns::{self, PatternMatrix};
-use crate::search::{SearchQuery, SearchResults, SortOrder};
+use crate::search::{Hit, SearchQuery, SearchResults, SortOrder};
 use crate::state::AppState;
-use crate::store::{Digest, SubmissionStatus, SubmissionSummary};
+use crate::store::{AuditEntry, Digest, Scope, SubmissionStatus, SubmissionSummary};
+
+mod accounts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(accounts::routes())
         .route("/submissions", post(create_submission).get(my_submissions))
         .route("/submissions/{id}", get(get_submission))
-        .route("/submissions/{id}/publish", post(publish_submission))
+        .route("/submissions/{id}/publish", post(approve_submission))
+        .route("/submissions/{id}/approve", post(approve_submission))
+        .route("/submissions/{id}/claim", post(claim_submission))
+        .route("/submissions/{id}/request-changes", post(request_changes))
         .route("/submissions/{id}/reject", post(reject_submission))
+        .route("/submissions/{id}/withdraw", post(withdraw_submission))
+        .route("/submissions/{id}/audit", get(submission_audit))
+        .route("/reports/{id}/retract", post(retract_report))
         .route("/moderation/queue", get(moderation_queue))
         .route("/reports", get(list_reports))
         .route("/reports/{id}", get(get_report))
+        .route("/reports/{id}/similar", get(similar_reports))
         .route("/search", get(search))
         .route("/patterns", get(get_patterns))
         .route("/digests", get(list_digests).post(create_digest))
@@ -46,11 +56,12 @@ async fn not_found() -> ApiError {
 #[openapi(
     info(title = "Commonplace API", description = "Share postmortems without exposing who you are."),
     paths(
-        create_submission, my_submissions, get_submission, publish_submission, reject_submission,
-        moderation_queue, list_reports, get_report, search, get_patterns, list_digests, create_digest,
+        create_submission, my_submissions, get_submission, approve_submission, claim_submission,
+        request_changes, reject_submission, withdraw_submission, submission_audit, retract_report,
+        moderation_queue, list_reports, get_report, similar_reports, search, get_patterns, list_digests, create_digest,
         get_digest
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, RejectRequest, Published, NewDigest, ReportPage)),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, RejectRequest, NoteRequest, RetractRequest, Approved, AuditEntry, NewDigest, ReportPage)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -69,7 +80,9 @@ impl Modify for BearerAuth {
 
 /// The OpenAPI document of the whole API.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(accounts::AccountsApi::openapi());
+    doc
 }
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
@@ -100,7 +113,7 @@ async fn create_submission(
     caller: ApiCaller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
-    let org_id = caller.org_id()?.to_string();
+    let org_id = caller.org_with_scope(Scope::Submit)?.to_string();
     let submission = intake::parse_json(&body)?;
     let view = intake::submit(&state, &org_id, submission, SubmissionStatus::Submitted).await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -113,7 +126,12 @@ async fn my_submissions(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
-    Ok(Json(state.store.org_submissions(caller.org_id()?).await?))
+    Ok(Json(
+        state
+            .store
+            .org_submissions(caller.org_with_scope(Scope::ReadOwn)?)
+            .await?,
+    ))
 }
 
 /// One submission: to its organisation, or to a moderator.
@@ -124,34 +142,80 @@ async fn get_submission(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let record = if caller.0.role.can_moderate() {
+    let record = if caller.can_moderate() {
         state
             .store
             .submission(&id)
             .await?
             .ok_or(AppError::NotFound)?
     } else {
-        intake::owned(&state, caller.org_id()?, &id).await?
+        intake::owned(&state, caller.org_with_scope(Scope::ReadOwn)?, &id).await?
     };
     Ok(Json(record.into()))
 }
 
 #[derive(Serialize, ToSchema)]
-struct Published {
-    report_id: String,
+struct Approved {
+    /// `approved` (published with the next batch) or `published`.
+    status: SubmissionStatus,
+    /// The public report id when it was published at once (batch interval 0).
+    report_id: Option<String>,
 }
 
-/// Publish a submitted report (moderators).
-#[utoipa::path(post, path = "/api/v1/submissions/{id}/publish", responses((status = 200, body = Published), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+/// Approve a submission for publication (moderators). Approved reports are published in
+/// batches (`serve --publish-interval`), or at once when the interval is 0.
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/approve", responses((status = 200, body = Approved), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn publish_submission(
+async fn approve_submission(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-) -> Result<Json<Published>, ApiError> {
+) -> Result<Json<Approved>, ApiError> {
     caller.require_moderator()?;
-    let report_id = crate::publish::publish(&state, &id).await?;
-    Ok(Json(Published { report_id }))
+    let report_id = crate::publish::approve(&state, &id, &caller.actor()).await?;
+    Ok(Json(Approved {
+        status: if report_id.is_some() {
+            SubmissionStatus::Published
+        } else {
+            SubmissionStatus::Approved
+        },
+        report_id,
+    }))
+}
+
+/// Claim a submission for review (moderators).
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/claim", responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn claim_submission(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_moderator()?;
+    crate::publish::claim(&state, &id, &caller.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+struct NoteRequest {
+    /// Shown to the submitter.
+    note: String,
+}
+
+/// Send a submission back to its submitter with a note (moderators).
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/request-changes", request_body = NoteRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn request_changes(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    caller.require_moderator()?;
+    let request: NoteRequest = parse_body(&body, "note")?;
+    crate::publish::request_changes(&state, &id, &caller.actor(), &request.note).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -160,7 +224,12 @@ struct RejectRequest {
     reason: String,
 }
 
-/// Reject a submitted report with a reason (moderators).
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8], field: &str) -> Result<T, AppError> {
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::Invalid(vec![FieldError::new(field, e.to_string())]))
+}
+
+/// Reject a submission with a reason (moderators). Its raw text is purged.
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/reject", request_body = RejectRequest,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -171,9 +240,55 @@ async fn reject_submission(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     caller.require_moderator()?;
-    let request: RejectRequest = serde_json::from_slice(&body)
-        .map_err(|e| AppError::Invalid(vec![FieldError::new("reason", e.to_string())]))?;
-    crate::publish::reject(&state, &id, &request.reason).await?;
+    let request: RejectRequest = parse_body(&body, "reason")?;
+    crate::publish::reject(&state, &id, &caller.actor(), &request.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraw one of your organisation's submissions before publication. Its raw text is purged.
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/withdraw", responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn withdraw_submission(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let org_id = caller.org_with_scope(Scope::Submit)?.to_string();
+    crate::publish::withdraw(&state, &org_id, &id, &caller.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A submission's history: every status change with who, when and why (moderators).
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/audit", responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn submission_audit(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    caller.require_moderator()?;
+    Ok(Json(state.store.audit_log(&id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct RetractRequest {
+    reason: String,
+}
+
+/// Retract a published report (moderators): it leaves every page, search, export, feed and
+/// aggregate.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/retract", request_body = RetractRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn retract_report(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    caller.require_moderator()?;
+    let request: RetractRequest = parse_body(&body, "reason")?;
+    crate::publish::retract(&state, &id, &caller.actor(), &request.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,12 +300,7 @@ async fn moderation_queue(
     caller: ApiCaller,
 ) -> Result<Json<Vec<SubmissionSummary>>, ApiError> {
     caller.require_moderator()?;
-    Ok(Json(
-        state
-            .store
-            .submissions_with_status(SubmissionStatus::Submitted)
-            .await?,
-    ))
+    Ok(Json(crate::publish::queue(&state).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -238,6 +348,27 @@ async fn get_report(
     ))
 }
 
+#[derive(Deserialize, IntoParams)]
+struct SimilarParams {
+    /// How many, 1–20 (default 5).
+    limit: Option<usize>,
+}
+
+/// Published reports most like this one (shared technologies, factors and terms).
+#[utoipa::path(get, path = "/api/v1/reports/{id}/similar", params(SimilarParams),
+    responses((status = 200, body = Vec<Hit>), (status = 404, body = ErrorBody)))]
+async fn similar_reports(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<SimilarParams>,
+) -> Result<Json<Vec<Hit>>, ApiError> {
+    if state.store.report(&id).await?.is_none() {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let limit = p.limit.unwrap_or(5).clamp(1, 20);
+    Ok(Json(state.index.similar(&id, limit).await?))
+}
+
 /// Search parameters shared by the API and the search page.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct SearchParams {
@@ -253,6 +384,12 @@ pub struct SearchParams {
     pub kind: Option<String>,
     /// `relevance` (default) or `recent`.
     pub sort: Option<String>,
+    /// First period included, e.g. `2024-Q1`.
+    pub from: Option<String>,
+    /// Last period included, e.g. `2025-Q2`.
+    pub to: Option<String>,
+    /// The `snapshot` of the first page: later pages leave out reports published since.
+    pub snapshot: Option<i64>,
     /// 1-based page number.
     pub page: Option<usize>,
     /// Results per page, 1–50 (default 10).
@@ -290,6 +427,19 @@ impl SearchParams {
         let severity: Option<Severity> = parse_enum("severity", &self.severity, &mut errors);
         let kind: Option<ReportKind> = parse_enum("kind", &self.kind, &mut errors);
         let sort: Option<SortOrder> = parse_enum("sort", &self.sort, &mut errors);
+        let mut period = |field: &str, value: &Option<String>| -> Option<String> {
+            let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            if crate::search::period_key(v).is_none() {
+                errors.push(FieldError::new(
+                    field,
+                    format!("`{v}` is not a period like 2024-Q3"),
+                ));
+                return None;
+            }
+            Some(v.to_string())
+        };
+        let period_from = period("from", &self.from);
+        let period_to = period("to", &self.to);
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
@@ -308,6 +458,9 @@ impl SearchParams {
             severity,
             kind,
             sort: sort.unwrap_or_default(),
+            period_from,
+            period_to,
+            snapshot: self.snapshot,
             offset: (page - 1) * per_page,
             limit: per_page,
         })

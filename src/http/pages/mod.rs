@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `web/templates`); every page works without
 //! JavaScript. Forms carry a per-session CSRF token; state changes are role-checked.
 
+mod account;
 mod form;
 
 use askama::Template;
@@ -14,7 +15,7 @@ use axum::routing::{get, post};
 use self::form::{Choices, SubmissionForm, first, pairs};
 use super::api::SearchParams;
 use super::error::PageError;
-use super::extract::Session;
+use super::extract::{Session, user_actor};
 use crate::auth::{self, SESSION_COOKIE, SESSION_SECONDS};
 use crate::digest;
 use crate::domain::{FieldError, PublicReport, Taxonomy, enum_str};
@@ -22,7 +23,7 @@ use crate::error::AppError;
 use crate::intake;
 use crate::patterns::{self, PatternMatrix};
 use crate::scrub::Finding;
-use crate::search::{FacetCount, SearchResults};
+use crate::search::{FacetCount, Hit, SearchResults};
 use crate::state::AppState;
 use crate::store::{Digest, SubmissionRecord, SubmissionStatus, SubmissionSummary};
 
@@ -38,17 +39,18 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}", get(preview_page))
         .route("/submissions/{id}/revise", post(revise_post))
         .route("/submissions/{id}/confirm", post(confirm_post))
+        .route("/submissions/{id}/withdraw", post(withdraw_post))
         .route("/my/submissions", get(my_submissions))
         .route("/login", get(login_form).post(login_post))
         .route("/logout", post(logout_post))
         .route("/moderation", get(moderation_queue))
         .route("/moderation/{id}", get(moderation_detail))
-        .route("/moderation/{id}/publish", post(moderation_publish))
-        .route("/moderation/{id}/reject", post(moderation_reject))
+        .route("/moderation/{id}/{action}", post(moderation_action))
         .route("/patterns", get(patterns_page))
         .route("/digests", get(digests_page).post(digest_create))
         .route("/digests/new", get(digest_form))
         .route("/digests/{slug}", get(digest_page))
+        .merge(account::routes())
         .fallback(not_found)
 }
 
@@ -186,18 +188,23 @@ async fn home(State(state): State<AppState>, session: Session) -> PageResult {
 #[template(path = "search.html")]
 struct SearchPage {
     chrome: Chrome,
+    link: SearchLink,
     q: String,
     technology: String,
     factor: String,
     severity: String,
     kind: String,
     sort: String,
+    from: String,
+    to: String,
     results: Option<SearchResults>,
     error: Option<String>,
     page: usize,
     pages: usize,
     tech_links: Vec<FacetLink>,
     factor_links: Vec<FacetLink>,
+    severity_links: Vec<FacetLink>,
+    kind_links: Vec<FacetLink>,
 }
 
 /// A facet value with the URL that toggles it.
@@ -208,32 +215,55 @@ pub struct FacetLink {
     pub href: String,
 }
 
-fn search_href(
-    q: &str,
-    technology: &str,
-    factor: &str,
-    severity: &str,
-    kind: &str,
-    sort: &str,
+/// The state of a search, for building links that change one part of it.
+#[derive(Clone, Default)]
+struct SearchLink {
+    q: String,
+    technology: String,
+    factor: String,
+    severity: String,
+    kind: String,
+    sort: String,
+    from: String,
+    to: String,
+    snapshot: Option<i64>,
     page: usize,
-) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [
-        ("q", q),
-        ("technology", technology),
-        ("factor", factor),
-        ("severity", severity),
-        ("kind", kind),
-        ("sort", sort),
-    ] {
-        if !v.is_empty() {
-            s.append_pair(k, v);
+}
+
+impl SearchLink {
+    fn href(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("technology", &self.technology),
+            ("factor", &self.factor),
+            ("severity", &self.severity),
+            ("kind", &self.kind),
+            ("sort", &self.sort),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
         }
+        if self.page > 1 {
+            if let Some(snapshot) = self.snapshot {
+                s.append_pair("snapshot", &snapshot.to_string());
+            }
+            s.append_pair("page", &self.page.to_string());
+        }
+        format!("/search?{}", s.finish())
     }
-    if page > 1 {
-        s.append_pair("page", &page.to_string());
+
+    /// The first page with one change applied (a new filter starts a new snapshot).
+    fn with(&self, change: impl FnOnce(&mut SearchLink)) -> String {
+        let mut next = self.clone();
+        next.page = 1;
+        next.snapshot = None;
+        change(&mut next);
+        next.href()
     }
-    format!("/search?{}", s.finish())
 }
 
 fn toggle(list: &str, id: &str) -> String {
@@ -256,28 +286,37 @@ async fn search_page(
     Query(params): Query<SearchParams>,
 ) -> PageResult {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (q, technology, factor, severity, kind, sort) = (
-        s(&params.q),
-        s(&params.technology),
-        s(&params.factor),
-        s(&params.severity),
-        s(&params.kind),
-        s(&params.sort),
-    );
+    let link = SearchLink {
+        q: s(&params.q),
+        technology: s(&params.technology),
+        factor: s(&params.factor),
+        severity: s(&params.severity),
+        kind: s(&params.kind),
+        sort: s(&params.sort),
+        from: s(&params.from),
+        to: s(&params.to),
+        snapshot: params.snapshot,
+        page: params.page.unwrap_or(1).max(1),
+    };
     let mut page = SearchPage {
         chrome: Chrome::new(&session, "search"),
-        q: q.clone(),
-        technology: technology.clone(),
-        factor: factor.clone(),
-        severity: severity.clone(),
-        kind: kind.clone(),
-        sort: sort.clone(),
+        q: link.q.clone(),
+        technology: link.technology.clone(),
+        factor: link.factor.clone(),
+        severity: link.severity.clone(),
+        kind: link.kind.clone(),
+        sort: link.sort.clone(),
+        from: link.from.clone(),
+        to: link.to.clone(),
+        link,
         results: None,
         error: None,
         page: params.page.unwrap_or(1).max(1),
         pages: 0,
         tech_links: Vec::new(),
         factor_links: Vec::new(),
+        severity_links: Vec::new(),
+        kind_links: Vec::new(),
     };
     match params.to_query() {
         Err(AppError::Invalid(errors)) => {
@@ -294,28 +333,41 @@ async fn search_page(
             let per_page = query.limit;
             let results = state.index.search(query).await?;
             page.pages = results.total.div_ceil(per_page);
-            let links = |counts: &[FacetCount], list: &str, is_tech: bool| -> Vec<FacetLink> {
+            page.link.snapshot = Some(results.snapshot);
+            let link = &page.link;
+            let facet = |counts: &[FacetCount],
+                         current: &str,
+                         multi: bool,
+                         set: &dyn Fn(&mut SearchLink, String)|
+             -> Vec<FacetLink> {
                 counts
                     .iter()
                     .take(15)
                     .map(|c| {
-                        let toggled = toggle(list, &c.id);
-                        let (t, f) = if is_tech {
-                            (toggled.as_str(), factor.as_str())
+                        let value = if multi {
+                            toggle(current, &c.id)
+                        } else if current == c.id {
+                            String::new()
                         } else {
-                            (technology.as_str(), toggled.as_str())
+                            c.id.clone()
                         };
                         FacetLink {
                             label: c.label.clone(),
                             count: c.count,
-                            active: list.split(',').any(|x| x.trim() == c.id),
-                            href: search_href(&q, t, f, &severity, &kind, &sort, 1),
+                            active: current.split(',').any(|x| x.trim() == c.id),
+                            href: link.with(|l| set(l, value)),
                         }
                     })
                     .collect()
             };
-            page.tech_links = links(&results.technologies, &technology, true);
-            page.factor_links = links(&results.factors, &factor, false);
+            page.tech_links = facet(&results.technologies, &link.technology, true, &|l, v| {
+                l.technology = v
+            });
+            page.factor_links = facet(&results.factors, &link.factor, true, &|l, v| l.factor = v);
+            page.severity_links = facet(&results.severities, &link.severity, false, &|l, v| {
+                l.severity = v
+            });
+            page.kind_links = facet(&results.kinds, &link.kind, false, &|l, v| l.kind = v);
             page.results = Some(results);
         }
     }
@@ -324,18 +376,27 @@ async fn search_page(
 
 impl SearchPage {
     fn page_href(&self, page: usize) -> String {
-        search_href(
-            &self.q,
-            &self.technology,
-            &self.factor,
-            &self.severity,
-            &self.kind,
-            &self.sort,
-            page,
-        )
+        let mut l = self.link.clone();
+        l.page = page;
+        l.href()
     }
     fn clear_href(&self) -> String {
-        search_href(&self.q, "", "", "", "", &self.sort, 1)
+        self.link.with(|l| {
+            l.technology.clear();
+            l.factor.clear();
+            l.severity.clear();
+            l.kind.clear();
+            l.from.clear();
+            l.to.clear();
+        })
+    }
+    fn filtered(&self) -> bool {
+        !(self.technology.is_empty()
+            && self.factor.is_empty()
+            && self.severity.is_empty()
+            && self.kind.is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty())
     }
 }
 
@@ -361,6 +422,7 @@ struct ReportPage {
     mitigation_html: String,
     went_well_html: String,
     lessons_html: String,
+    similar: Vec<Hit>,
 }
 
 async fn report_page(
@@ -369,6 +431,8 @@ async fn report_page(
     Path(id): Path<String>,
 ) -> PageResult {
     let report = state.store.report(&id).await?.ok_or(AppError::NotFound)?;
+    // Similar incidents are a courtesy: a busy or failing index leaves the list empty.
+    let similar = state.index.similar(&id, 5).await.unwrap_or_default();
     let t = Taxonomy::bundled();
     let ch = Choices::new();
     let c = &report.content;
@@ -465,6 +529,7 @@ async fn report_page(
         went_well_html: md(&c.what_went_well),
         lessons_html: md(&c.lessons),
         facts,
+        similar,
         report: report.clone(),
     })
 }
@@ -627,7 +692,34 @@ struct PreviewPage {
     record: SubmissionRecord,
     fields: Vec<MarkedField>,
     findings: Vec<Finding>,
+    audit: Vec<AuditRow>,
     moderating: bool,
+}
+
+/// An audit-log row ready to show.
+struct AuditRow {
+    at: String,
+    actor: String,
+    actor_role: String,
+    from: &'static str,
+    to: &'static str,
+    note: Option<String>,
+}
+
+fn audit_rows(entries: Vec<crate::store::AuditEntry>) -> Vec<AuditRow> {
+    entries
+        .into_iter()
+        .map(|a| AuditRow {
+            at: chrono::DateTime::from_timestamp(a.at, 0)
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            actor: a.actor,
+            actor_role: a.actor_role,
+            from: a.from.as_str(),
+            to: a.to.as_str(),
+            note: a.note,
+        })
+        .collect()
 }
 
 async fn preview_page(
@@ -641,6 +733,7 @@ async fn preview_page(
         chrome: Chrome::new(&session, "submit"),
         fields: marked_fields(&record),
         findings: record.findings.clone().unwrap_or_default(),
+        audit: Vec::new(),
         record,
         moderating: false,
     })
@@ -669,7 +762,21 @@ async fn confirm_post(
 ) -> PageResult {
     let org_id = session.require_org()?.to_string();
     session.check_csrf(&first(&pairs(&body), "csrf"))?;
-    intake::confirm(&state, &org_id, &id).await?;
+    let actor = user_actor(session.require_user()?);
+    intake::confirm(&state, &org_id, &id, &actor).await?;
+    Ok(Redirect::to("/my/submissions").into_response())
+}
+
+async fn withdraw_post(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let org_id = session.require_org()?.to_string();
+    session.check_csrf(&first(&pairs(&body), "csrf"))?;
+    let actor = user_actor(session.require_user()?);
+    crate::publish::withdraw(&state, &org_id, &id, &actor).await?;
     Ok(Redirect::to("/my/submissions").into_response())
 }
 
@@ -714,7 +821,12 @@ async fn login_post(State(state): State<AppState>, session: Session, body: Bytes
     let p = pairs(&body);
     let email = first(&p, "email");
     let password = first(&p, "password");
-    let found = state.store.user_by_email(&email).await?;
+    // A NUL byte cannot be in a stored email (and PostgreSQL refuses it): an unknown user.
+    let found = if email.contains('\0') {
+        None
+    } else {
+        state.store.user_by_email(&email).await?
+    };
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
@@ -770,10 +882,16 @@ async fn logout_post(State(state): State<AppState>, session: Session, body: Byte
     if let Some(id) = &session.id_hash {
         state.store.delete_session(id).await?;
     }
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("cp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
     );
     Ok(response)
 }
@@ -785,10 +903,7 @@ async fn moderation_queue(State(state): State<AppState>, session: Session) -> Pa
     render(&SubmissionsPage {
         chrome: Chrome::new(&session, "moderation"),
         heading: "Moderation queue",
-        rows: state
-            .store
-            .submissions_with_status(SubmissionStatus::Submitted)
-            .await?,
+        rows: crate::publish::queue(&state).await?,
         link_prefix: "/moderation/",
     })
 }
@@ -808,34 +923,50 @@ async fn moderation_detail(
         chrome: Chrome::new(&session, "moderation"),
         fields: marked_fields(&record),
         findings: record.findings.clone().unwrap_or_default(),
+        audit: audit_rows(state.store.audit_log(&record.id).await?),
         record,
         moderating: true,
     })
 }
 
-async fn moderation_publish(
+/// One moderation decision from the review page: claim, approve, request changes, reject,
+/// or retract a published report.
+async fn moderation_action(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> PageResult {
-    session.require_moderator()?;
-    session.check_csrf(&first(&pairs(&body), "csrf"))?;
-    let report_id = crate::publish::publish(&state, &id).await?;
-    Ok(Redirect::to(&format!("/reports/{report_id}")).into_response())
-}
-
-async fn moderation_reject(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> PageResult {
-    session.require_moderator()?;
+    let actor = user_actor(session.require_moderator()?);
     let p = pairs(&body);
     session.check_csrf(&first(&p, "csrf"))?;
-    crate::publish::reject(&state, &id, &first(&p, "reason")).await?;
-    Ok(Redirect::to("/moderation").into_response())
+    let note = first(&p, "note");
+    match action.as_str() {
+        "claim" => crate::publish::claim(&state, &id, &actor).await?,
+        "approve" | "publish" => {
+            if let Some(report_id) = crate::publish::approve(&state, &id, &actor).await? {
+                return Ok(Redirect::to(&format!("/reports/{report_id}")).into_response());
+            }
+        }
+        "request-changes" => crate::publish::request_changes(&state, &id, &actor, &note).await?,
+        "reject" => {
+            let reason = first(&p, "reason");
+            crate::publish::reject(&state, &id, &actor, &reason).await?
+        }
+        "retract" => {
+            let record = state
+                .store
+                .submission(&id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let report_id = record.report_id.ok_or(AppError::Conflict(
+                "only a published report can be retracted".into(),
+            ))?;
+            crate::publish::retract(&state, &report_id, &actor, &note).await?
+        }
+        _ => return Err(AppError::NotFound.into()),
+    }
+    Ok(Redirect::to(&format!("/moderation/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------- patterns and digests

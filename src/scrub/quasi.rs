@@ -1,0 +1,326 @@
+//! Generalising quasi-identifiers: dates become months, clock times become offsets from the
+//! report's first time, identifying figures become orders of magnitude.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::pack::Transform;
+
+/// A value parsed at match time; clock values are turned into offsets when emitted, in
+/// document order, because the first one seen is the report's `T+0:00`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Generalised {
+    Fixed(String),
+    Clock { day: Option<NaiveDate>, minute: i64 },
+}
+
+/// Parses a matched value for a transform; `None` means the match is not one after all
+/// (`T+0:35` is already relative, 300 users is not identifying).
+pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Generalised> {
+    match transform {
+        Transform::Date => month_of(value).map(Generalised::Fixed),
+        Transform::Time => {
+            if text_before.ends_with(['+', '-']) {
+                return None;
+            }
+            clock_minute(value).map(|minute| Generalised::Clock { day: None, minute })
+        }
+        Transform::DateTime => {
+            let day = iso_day(value);
+            let time_part = value.get(10..).unwrap_or(value);
+            let time_part = if day.is_some() {
+                time_part
+            } else {
+                value.get(6..).unwrap_or(value)
+            };
+            clock_minute(time_part.trim_start_matches(['T', ' ']))
+                .map(|minute| Generalised::Clock { day, minute })
+        }
+        Transform::Scale => band(value).map(Generalised::Fixed),
+        Transform::People | Transform::Speaker => None,
+    }
+}
+
+/// The offset of a clock value from the anchor, as `T+h:mm` / `T-h:mm`.
+pub fn offset(anchor: (Option<NaiveDate>, i64), day: Option<NaiveDate>, minute: i64) -> String {
+    let mut delta = match (anchor.0, day) {
+        (Some(a), Some(d)) => (d - a).num_days() * 1440 + minute - anchor.1,
+        _ => {
+            let d = minute - anchor.1;
+            // A timeline that crosses midnight: 23:50 then 00:10 is twenty minutes later.
+            if d < -12 * 60 { d + 1440 } else { d }
+        }
+    };
+    let sign = if delta < 0 { '-' } else { '+' };
+    delta = delta.abs();
+    format!("T{sign}{}:{:02}", delta / 60, delta % 60)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_index(word: &str) -> Option<usize> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.to_ascii_lowercase().starts_with(&w[..3]))
+}
+
+fn year_of(token: &str) -> Option<i32> {
+    let y: i32 = token.parse().ok()?;
+    match token.len() {
+        4 if (1900..2100).contains(&y) => Some(y),
+        2 => Some(2000 + y),
+        _ => None,
+    }
+}
+
+/// `2025-03-03` → `March 2025`; `Monday, March 3rd` → `March`; `03/04/2025` (day and month
+/// ambiguous) → `2025`.
+fn month_of(value: &str) -> Option<String> {
+    let parts: Vec<&str> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let month_word = parts.iter().find_map(|p| {
+        if p.chars().all(|c| c.is_ascii_alphabetic()) {
+            month_index(p)
+        } else {
+            None
+        }
+    });
+    if let Some(m) = month_word {
+        let year = parts
+            .iter()
+            .find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| year_of(p));
+        return Some(match year {
+            Some(y) => format!("{} {y}", MONTHS[m]),
+            None => MONTHS[m].to_string(),
+        });
+    }
+    let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    if nums.len() != 3 {
+        return None;
+    }
+    let (year, a, b) = if parts[0].len() == 4 {
+        (year_of(parts[0])?, nums[1], nums[2])
+    } else {
+        (year_of(parts[2])?, nums[0], nums[1])
+    };
+    // Year first is always year-month-day; otherwise day/month order is only certain when
+    // one of the two cannot be a month.
+    let month = if parts[0].len() == 4 {
+        Some(a)
+    } else if a > 12 && b <= 12 {
+        Some(b)
+    } else if b > 12 && a <= 12 {
+        Some(a)
+    } else {
+        None
+    };
+    match month {
+        Some(m) if (1..=12).contains(&m) => Some(format!("{} {year}", MONTHS[m as usize - 1])),
+        Some(_) => None,
+        None => Some(year.to_string()),
+    }
+}
+
+fn iso_day(value: &str) -> Option<NaiveDate> {
+    let head = value.get(..10)?;
+    let sep = head.as_bytes().get(4).copied();
+    if !matches!(sep, Some(b'-')) {
+        return None;
+    }
+    let y = head.get(0..4)?.parse().ok()?;
+    let m = head.get(5..7)?.parse().ok()?;
+    let d = head.get(8..10)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d).filter(|d| d.year() > 1900)
+}
+
+/// Minutes since midnight of `14:32`, `2:32 PM`, `4pm`, `14:32:10 UTC`.
+fn clock_minute(value: &str) -> Option<i64> {
+    let lower = value.to_ascii_lowercase();
+    let digits_end = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ','))
+        .unwrap_or(lower.len());
+    let clock = &lower[..digits_end];
+    let rest = lower[digits_end..].trim_start();
+    let mut fields = clock.split(':');
+    let mut hour: i64 = fields.next()?.parse().ok()?;
+    let minute: i64 = match fields.next() {
+        Some(m) => m.get(..2).unwrap_or(m).parse().ok()?,
+        None => 0,
+    };
+    let pm = rest.starts_with('p');
+    let am = rest.starts_with('a') && !rest.starts_with("ast");
+    if pm && hour < 12 {
+        hour += 12;
+    } else if am && hour == 12 {
+        hour = 0;
+    }
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    Some(hour * 60 + minute)
+}
+
+/// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
+/// below 1,000 the figure is not identifying and stays.
+fn band(value: &str) -> Option<String> {
+    let mut trimmed = value.trim();
+    for word in [
+        "roughly ",
+        "about ",
+        "approximately ",
+        "around ",
+        "nearly ",
+        "almost ",
+        "over ",
+        "more than ",
+        "some ",
+        "up to ",
+        "~",
+    ] {
+        if trimmed.len() > word.len()
+            && trimmed
+                .get(..word.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(word))
+        {
+            trimmed = &trimmed[word.len()..];
+        }
+    }
+    let currency: String = trimmed
+        .chars()
+        .take_while(|c| !c.is_ascii_digit())
+        .collect();
+    let rest = &trimmed[currency.len()..];
+    let number_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(rest.len());
+    let number: f64 = rest[..number_end].replace(',', "").parse().ok()?;
+    let after = rest[number_end..].trim_start();
+    let (multiplier, unit_len) = magnitude(after);
+    // Data volumes: 40 petabytes is as identifying as 40 million users.
+    let after_lower = after.to_ascii_lowercase();
+    if ["petabyte", "pb", "exabyte", "eb"]
+        .iter()
+        .any(|u| after_lower.starts_with(u))
+    {
+        let unit_end = after.find(' ').unwrap_or(after.len());
+        let unit = &after[..unit_end];
+        let rest = after[unit_end..].trim_start();
+        let figure = if number >= 10.0 {
+            10f64.powi(number.log10().floor() as i32)
+        } else {
+            1.0
+        };
+        let mut out = format!("over {figure} {unit}");
+        if !rest.is_empty() {
+            out.push(' ');
+            out.push_str(rest);
+        }
+        return Some(out);
+    }
+    let suffix = after[unit_len..].trim_start();
+    let total = number * multiplier;
+    if total < 1000.0 {
+        return None;
+    }
+    let power = 10f64.powi(total.log10().floor() as i32);
+    let figure = if power >= 1e12 {
+        format!("{} trillion", power / 1e12)
+    } else if power >= 1e9 {
+        format!("{} billion", power / 1e9)
+    } else if power >= 1e6 {
+        format!("{} million", power / 1e6)
+    } else {
+        thousands(power as u64)
+    };
+    let currency = currency.trim();
+    let mut out = format!("over {currency}{figure}");
+    if !suffix.is_empty() {
+        out.push(' ');
+        out.push_str(suffix);
+    }
+    Some(out)
+}
+
+fn magnitude(after: &str) -> (f64, usize) {
+    let word: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let m = match word.to_ascii_lowercase().as_str() {
+        "thousand" | "k" => 1e3,
+        "million" | "m" | "mm" => 1e6,
+        "billion" | "bn" | "b" => 1e9,
+        "trillion" => 1e12,
+        _ => return (1.0, 0),
+    };
+    (m, word.len())
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_months() {
+        assert_eq!(month_of("2025-03-03").as_deref(), Some("March 2025"));
+        assert_eq!(month_of("3rd of March").as_deref(), Some("March"));
+        assert_eq!(
+            month_of("Sept. 30, 2024").as_deref(),
+            Some("September 2024")
+        );
+        assert_eq!(month_of("30/09/2024").as_deref(), Some("September 2024"));
+        assert_eq!(month_of("09/30/2024").as_deref(), Some("September 2024"));
+        assert_eq!(month_of("03/04/2024").as_deref(), Some("2024"));
+    }
+
+    #[test]
+    fn clocks_and_offsets() {
+        assert_eq!(clock_minute("14:32 UTC"), Some(872));
+        assert_eq!(clock_minute("2:32 PM"), Some(872));
+        assert_eq!(clock_minute("12:05 a.m."), Some(5));
+        assert_eq!(clock_minute("4pm"), Some(960));
+        assert_eq!(offset((None, 23 * 60 + 50), None, 10), "T+0:20");
+        assert_eq!(offset((None, 600), None, 590), "T-0:10");
+    }
+
+    #[test]
+    fn figures_become_bands() {
+        assert_eq!(band("16,000").as_deref(), Some("over 10,000"));
+        assert_eq!(band("300 billion").as_deref(), Some("over 100 billion"));
+        assert_eq!(band("$2.3M").as_deref(), Some("over $1 million"));
+        assert_eq!(band("450,000 EUR").as_deref(), Some("over 100,000 EUR"));
+        assert_eq!(band("999"), None);
+        assert_eq!(band("£0.6 million").as_deref(), Some("over £100,000"));
+    }
+}

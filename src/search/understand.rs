@@ -1,0 +1,296 @@
+//! Query understanding: stems the query with the index's analyser, drops stop words, and
+//! finds taxonomy concepts (ids, labels, aliases, category names) even when misspelt.
+
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::domain::Taxonomy;
+use crate::domain::taxonomy::Concept;
+
+/// Words that carry no meaning for ranking ("why did our certificate expire").
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "all",
+    "also",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "during",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "should",
+    "so",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "to",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "went",
+    "get",
+    "got",
+    "incident",
+    "incidents",
+    "outage",
+    "outages",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+];
+
+/// A taxonomy phrase as stems, and what it names.
+struct ConceptPhrase {
+    stems: Vec<String>,
+    concept: Concept,
+}
+
+/// What the query means to the ranker.
+#[derive(Debug, Default)]
+pub(crate) struct Understanding {
+    /// Stemmed content words, stop words removed, first occurrence order, no repeats.
+    pub terms: Vec<String>,
+    /// Taxonomy concepts named in the query, most specific first.
+    pub concepts: Vec<Concept>,
+    /// Misspelt words read as a concept: (word as typed, concept).
+    pub corrections: Vec<(String, Concept)>,
+    /// Stems of `terms` that are part of a recognised concept's name.
+    pub covered: Vec<String>,
+}
+
+fn stems(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, String)> {
+    // (raw lower-case word, stem) pairs; the raw word is recovered from the token offsets.
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        let raw = text
+            .get(token.offset_from..token.offset_to)
+            .unwrap_or("")
+            .to_lowercase();
+        out.push((raw, token.text.clone()));
+    }
+    out
+}
+
+fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
+    static PHRASES: OnceLock<Vec<ConceptPhrase>> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let taxonomy = Taxonomy::bundled();
+        let mut raw: Vec<(String, Concept)> = taxonomy.concept_phrases();
+        for c in &taxonomy.categories {
+            raw.push((c.id.clone(), Concept::Category(c.id.clone())));
+        }
+        for f in &taxonomy.factors {
+            raw.push((f.id.clone(), Concept::Factor(f.id.clone())));
+        }
+        let mut out: Vec<ConceptPhrase> = Vec::new();
+        for (phrase, concept) in raw {
+            let s: Vec<String> = stems(analyzer, &phrase)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+            if s.is_empty() || out.iter().any(|p| p.stems == s) {
+                continue;
+            }
+            out.push(ConceptPhrase { stems: s, concept });
+        }
+        // Longest phrases claim their words first.
+        out.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
+        out
+    })
+}
+
+/// Single-word concept names as typed (ids and aliases), for typo correction.
+fn words() -> &'static [(String, Concept)] {
+    static WORDS: OnceLock<Vec<(String, Concept)>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        Taxonomy::bundled()
+            .concept_phrases()
+            .into_iter()
+            .filter(|(p, _)| p.len() >= 4 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            .collect()
+    })
+}
+
+/// Reads the query. `known(stem)` says whether the index contains a stem at all; a word the
+/// index has never seen may be a misspelt technology or factor.
+pub(crate) fn understand(
+    text: &str,
+    analyzer: &mut TextAnalyzer,
+    known: impl Fn(&str) -> bool,
+) -> Understanding {
+    let tokens = stems(analyzer, text);
+    let table = phrases(analyzer);
+    let mut covered = vec![false; tokens.len()];
+    let mut u = Understanding::default();
+    for phrase in table {
+        let n = phrase.stems.len();
+        if n > tokens.len() {
+            continue;
+        }
+        // Every stem of the phrase within a window of n + 1 words, in any order.
+        let window = (n + 1).min(tokens.len());
+        'start: for start in 0..=tokens.len() - window.min(tokens.len()) {
+            let span = start..(start + window).min(tokens.len());
+            let mut used = Vec::with_capacity(n);
+            for stem in &phrase.stems {
+                match span
+                    .clone()
+                    .find(|&i| tokens[i].1 == *stem && !covered[i] && !used.contains(&i))
+                {
+                    Some(i) => used.push(i),
+                    None => continue 'start,
+                }
+            }
+            for i in used {
+                covered[i] = true;
+            }
+            if !u.concepts.contains(&phrase.concept) {
+                u.concepts.push(phrase.concept.clone());
+            }
+            break;
+        }
+    }
+    for (i, (raw, stem)) in tokens.iter().enumerate() {
+        if covered[i] || raw.chars().count() < 5 || known(stem) {
+            continue;
+        }
+        let max = if raw.chars().count() >= 8 { 2 } else { 1 };
+        let best = words()
+            .iter()
+            .map(|(w, c)| (strsim::damerau_levenshtein(raw, w), w, c))
+            .filter(|(d, w, _)| *d <= max && w.len() + 2 >= raw.len())
+            .min_by_key(|(d, w, _)| (*d, w.len()));
+        if let Some((_, _, concept)) = best {
+            if !u.concepts.contains(concept) {
+                u.concepts.push(concept.clone());
+            }
+            u.corrections.push((raw.clone(), concept.clone()));
+        }
+    }
+    for (i, (raw, stem)) in tokens.iter().enumerate() {
+        if covered[i] && !u.covered.contains(stem) {
+            u.covered.push(stem.clone());
+        }
+        if STOP_WORDS.contains(&raw.as_str()) || u.terms.contains(stem) {
+            continue;
+        }
+        u.terms.push(stem.clone());
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzer() -> TextAnalyzer {
+        tantivy::tokenizer::TokenizerManager::default()
+            .get("en_stem")
+            .expect("en_stem")
+    }
+
+    #[test]
+    fn aliases_categories_and_word_order() {
+        let mut a = analyzer();
+        let u = understand("postgres upgrade problems on k8s", &mut a, |_| true);
+        assert!(
+            u.concepts
+                .contains(&Concept::Technology("postgresql".into()))
+        );
+        assert!(
+            u.concepts
+                .contains(&Concept::Technology("kubernetes".into()))
+        );
+        assert!(!u.terms.contains(&"problem".to_string()));
+        let u = understand("why did our certificate expire", &mut a, |_| true);
+        assert!(
+            u.concepts
+                .contains(&Concept::Factor("certificate-expiry".into())),
+            "{u:?}"
+        );
+        assert_eq!(u.terms, vec!["certif", "expir"]);
+        let u = understand("relational database deadlocks", &mut a, |_| true);
+        assert!(
+            u.concepts
+                .contains(&Concept::Category("db-relational".into())),
+            "{u:?}"
+        );
+        let u = understand("db-relational", &mut a, |_| true);
+        assert!(
+            u.concepts
+                .contains(&Concept::Category("db-relational".into())),
+            "{u:?}"
+        );
+    }
+
+    #[test]
+    fn misspelt_words_unknown_to_the_index_become_concepts() {
+        let mut a = analyzer();
+        let u = understand("kuberentes pod evictions", &mut a, |s| s != "kuberent");
+        assert!(
+            u.concepts
+                .contains(&Concept::Technology("kubernetes".into())),
+            "{u:?}"
+        );
+        let u = understand("elasticsearh heap", &mut a, |_| true);
+        assert!(
+            u.concepts.is_empty(),
+            "known words are not corrected: {u:?}"
+        );
+    }
+}
