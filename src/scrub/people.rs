@@ -439,9 +439,10 @@ impl PeopleDetector {
             let first = w.chars().next().is_some_and(|c| c.is_uppercase());
             // A list under "Attendees:" is already evidence: only plain words and teams
             // are turned away, not names that double as stopwords ("Sun", "June").
+            let known_name = self.is_name(&l);
             !self.unit_words.contains(&l)
-                && !(self.never.contains(&l) && !self.is_name(&l))
-                && (first || self.is_name(&l))
+                && (known_name || !self.never.contains(&l))
+                && (first || known_name)
                 && w.chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '-'))
         })
