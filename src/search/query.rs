@@ -14,7 +14,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-use super::collect::{Dims, FacetCounter, KINDS, SEVERITIES};
+use super::collect::{Dims, FacetCounter, KINDS, SEVERITIES, Tally};
 use super::{Fields, SearchError, SearchIndex, understand};
 use crate::domain::submission::{ReportKind, Severity};
 use crate::domain::taxonomy::Concept;
@@ -126,6 +126,8 @@ const PHRASE_TITLE_BOOST: f32 = 3.0;
 const PHRASE_SUMMARY_BOOST: f32 = 1.5;
 /// Typo tolerance joins in when exact terms find fewer results than this.
 const FUZZY_BELOW: u64 = 5;
+/// Matching relaxes from every unit to fewer while it finds fewer reports than a page.
+const RELAX_BELOW: u64 = 10;
 const FUZZY_BOOST: f32 = 0.5;
 /// Text weight of a word that names a recognised technology, category or factor.
 const COVERED_TEXT_WEIGHT: f32 = 0.4;
@@ -191,23 +193,122 @@ fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur,
     out
 }
 
-fn fuzzy_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for t in terms {
-        let len = t.chars().count();
-        if len < 4 {
-            continue;
-        }
-        let distance = if len >= 8 { 2 } else { 1 };
-        for field in [f.title, f.summary, f.body] {
-            let q = FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
-            out.push((
+/// A word in any text field, with field weights; with `fuzzy`, also within one or two edits.
+fn word_query(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let len = stem.chars().count();
+    for (field, boost) in [
+        (f.title, TITLE_BOOST),
+        (f.summary, SUMMARY_BOOST),
+        (f.body, 1.0),
+    ] {
+        let term = Term::from_field_text(field, stem);
+        let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(exact), boost * weight)),
+        ));
+        if fuzzy && len >= 4 {
+            let distance = if len >= 8 { 2 } else { 1 };
+            let near = FuzzyTermQuery::new(term, distance, true);
+            clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), FUZZY_BOOST)),
+                Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)),
             ));
         }
     }
-    out
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// What the query asks for, one unit per thing it names: a recognised concept (its tag, or
+/// the words that named it in the text) or a free word (in any text field). Matching
+/// requires a number of units; scores add up over the units a report matches.
+fn query_units(
+    f: &Fields,
+    taxonomy: &Taxonomy,
+    u: &understand::Understanding,
+    fuzzy: bool,
+) -> Vec<Box<dyn Query>> {
+    let mut units: Vec<Box<dyn Query>> = Vec::new();
+    let mut claimed: Vec<&str> = Vec::new();
+    for (concept, stems) in u.concepts.iter().zip(&u.concept_stems) {
+        let Some((_, tag)) = concept_clause(f, taxonomy, concept) else {
+            continue;
+        };
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, tag)];
+        let mut words: Vec<Box<dyn Query>> = stems
+            .iter()
+            .map(|s| word_query(f, s, COVERED_TEXT_WEIGHT, fuzzy))
+            .collect();
+        if words.len() == 1 {
+            alternatives.extend(words.pop().map(|w| (Occur::Should, w)));
+        } else if !words.is_empty() {
+            let all = words.into_iter().map(|w| (Occur::Must, w)).collect();
+            alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+        }
+        units.push(Box::new(BooleanQuery::new(alternatives)));
+        claimed.extend(stems.iter().map(String::as_str));
+    }
+    for t in &u.terms {
+        if !claimed.contains(&t.as_str()) {
+            units.push(word_query(f, t, 1.0, fuzzy));
+        }
+    }
+    units
+}
+
+/// Reports that match at least `required` of the units (all of them when `required` is
+/// their number); every report when there are none.
+fn matching_query(units: &[Box<dyn Query>], required: usize) -> Box<dyn Query> {
+    match units {
+        [] => Box::new(AllQuery),
+        [one] => one.box_clone(),
+        _ if required >= units.len() => Box::new(BooleanQuery::new(
+            units.iter().map(|q| (Occur::Must, q.box_clone())).collect(),
+        )),
+        _ => Box::new(BooleanQuery::with_minimum_required_clauses(
+            units
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+            required.max(1),
+        )),
+    }
+}
+
+/// How many units each matching attempt requires, strictest first: every unit, then all but
+/// one, then any.
+fn requirement_levels(units: usize) -> Vec<usize> {
+    let mut levels = vec![units];
+    if units >= 3 {
+        levels.push(units - 1);
+    }
+    if units >= 2 {
+        levels.push(1);
+    }
+    levels
+}
+
+/// Top hits and facet counts in one pass over the matches.
+fn top_and_counts(
+    searcher: &Searcher,
+    query: &dyn Query,
+    dims: Dims,
+    by_score: bool,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<(f32, DocAddress)>, Tally), SearchError> {
+    let counter = FacetCounter { dims };
+    if by_score {
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        Ok(searcher.search(query, &(top, counter))?)
+    } else {
+        let top = TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .order_by_fast_field::<i64>("position", Order::Desc);
+        let (docs, tally) = searcher.search(query, &(top, counter))?;
+        Ok((docs.into_iter().map(|(_, a)| (0.0, a)).collect(), tally))
+    }
 }
 
 fn phrase_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
@@ -297,17 +398,15 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     };
     let u = understand::understand(&q.text, &mut analyzer, known);
 
-    let mut scoring = text_clauses(&f, &u.terms, &u.covered);
-    let text_query: Option<Box<dyn Query>> = (!scoring.is_empty()).then(|| {
-        Box::new(BooleanQuery::new(text_clauses(&f, &u.terms, &u.covered))) as Box<dyn Query>
-    });
-    // Phrase proximity only ranks: it never matches a document the terms do not.
+    let snippet_terms = text_clauses(&f, &u.terms, &u.covered);
+    let text_query: Option<Box<dyn Query>> = (!snippet_terms.is_empty())
+        .then(|| Box::new(BooleanQuery::new(snippet_terms)) as Box<dyn Query>);
+    // Phrase proximity only ranks: it never matches a document the units do not.
     let proximity = phrase_clauses(&f, &u.terms);
     let mut understood = Vec::new();
     for concept in &u.concepts {
-        if let Some((label, clause)) = concept_clause(&f, taxonomy, concept) {
+        if let Some((label, _)) = concept_clause(&f, taxonomy, concept) {
             understood.push(label);
-            scoring.push((Occur::Should, clause));
         }
     }
     for (word, concept) in &u.corrections {
@@ -315,7 +414,8 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
             understood.push(format!("{word}→{label}"));
         }
     }
-    let ranked = !scoring.is_empty();
+    let units = query_units(&f, taxonomy, &u, false);
+    let ranked = !units.is_empty();
 
     // Filters by dimension, for drill-sideways facet counts.
     let mut filters: Vec<Filter> = Vec::new();
@@ -396,25 +496,19 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
         severity: true,
         kind: true,
     };
-    // Counts run on what matches (terms, concepts) without the ranking-only clauses; the
-    // returned query adds those for the top hits.
-    let execute = |scoring: Vec<(Occur, Box<dyn Query>)>| -> Result<_, SearchError> {
-        let base: Box<dyn Query> = if scoring.is_empty() {
-            Box::new(AllQuery)
+    let limit = q.limit.clamp(1, 100);
+    let by_score = q.sort == SortOrder::Relevance && ranked;
+    // One pass ranks and counts what matches; facet dimensions with an active filter are
+    // counted again without their own filter (drill-sideways).
+    let execute = |units: &[Box<dyn Query>], required: usize| -> Result<_, SearchError> {
+        let base = matching_query(units, required);
+        let query = if units.is_empty() || proximity.is_empty() {
+            filter_query(base.as_ref(), &filters, None)
         } else {
-            Box::new(BooleanQuery::new(
-                scoring.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
-            ))
-        };
-        let query = filter_query(base.as_ref(), &filters, None);
-        let ranking = if scoring.is_empty() || proximity.is_empty() {
-            query.box_clone()
-        } else {
-            let mut all: Vec<(Occur, Box<dyn Query>)> = scoring;
+            let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, base.box_clone())];
             all.extend(proximity.iter().map(|(o, q)| (*o, q.box_clone())));
             filter_query(&BooleanQuery::new(all), &filters, None)
         };
-        // Counts of every dimension without an active filter, under all filters.
         let mut own = all_dims;
         for flt in &filters {
             own = Dims {
@@ -424,8 +518,8 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
                 kind: own.kind && !flt.dim.kind,
             };
         }
-        let mut tally = searcher.search(query.as_ref(), &FacetCounter { dims: own })?;
-        // A filtered dimension counts under every other filter but not its own.
+        let (top, mut tally) =
+            top_and_counts(&searcher, query.as_ref(), own, by_score, limit, q.offset)?;
         for (i, flt) in filters.iter().enumerate() {
             let dims = all_dims.only(flt.dim);
             if !(dims.tech || dims.factor || dims.severity || dims.kind) {
@@ -446,43 +540,33 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
                 tally.kind = t.kind;
             }
         }
-        Ok((ranking, tally))
+        Ok((top, tally))
     };
-    let (mut query, mut tally) = execute(scoring)?;
+    // Strictest first: a report that matches everything the query names beats one that
+    // matches part of it; requirements relax only while too little is found.
+    let levels = requirement_levels(units.len());
+    let mut found = None;
+    for (i, &required) in levels.iter().enumerate() {
+        let (top, tally) = execute(&units, required)?;
+        let enough = tally.total >= RELAX_BELOW || i + 1 == levels.len();
+        found = Some((top, tally));
+        if enough {
+            break;
+        }
+    }
+    let (mut addresses, mut tally) = match found {
+        Some(f) => f,
+        None => execute(&units, 0)?,
+    };
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
-        let mut again = text_clauses(&f, &u.terms, &u.covered);
-        again.extend(fuzzy_clauses(&f, &u.terms));
-        for concept in &u.concepts {
-            if let Some((_, clause)) = concept_clause(&f, taxonomy, concept) {
-                again.push((Occur::Should, clause));
-            }
-        }
-        let (fq, ft) = execute(again)?;
-        if ft.total > tally.total {
-            query = fq;
-            tally = ft;
+        let (top, t) = execute(&query_units(&f, taxonomy, &u, true), 1)?;
+        if t.total > tally.total {
+            addresses = top;
+            tally = t;
             fuzzy = true;
         }
     }
-
-    let limit = q.limit.clamp(1, 100);
-    let addresses: Vec<(f32, DocAddress)> = match q.sort {
-        SortOrder::Relevance if ranked => searcher.search(
-            query.as_ref(),
-            &TopDocs::with_limit(limit).and_offset(q.offset),
-        )?,
-        _ => {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(q.offset)
-                .order_by_fast_field::<i64>("position", Order::Desc);
-            searcher
-                .search(query.as_ref(), &top)?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect()
-        }
-    };
 
     let snippets = match &text_query {
         Some(tq) => {

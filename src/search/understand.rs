@@ -106,6 +106,9 @@ pub(crate) struct Understanding {
     pub terms: Vec<String>,
     /// Taxonomy concepts named in the query, most specific first.
     pub concepts: Vec<Concept>,
+    /// For each of `concepts`, the stems of the query words that named it (for a concept
+    /// read from a misspelt word, the misspelling's stem).
+    pub concept_stems: Vec<Vec<String>>,
     /// Misspelt words read as a concept: (word as typed, concept).
     pub corrections: Vec<(String, Concept)>,
     /// Stems of `terms` that are part of a recognised concept's name.
@@ -196,11 +199,20 @@ pub(crate) fn understand(
                     None => continue 'start,
                 }
             }
+            let named: Vec<String> = used
+                .iter()
+                .filter(|&&i| !STOP_WORDS.contains(&tokens[i].0.as_str()))
+                .map(|&i| tokens[i].1.clone())
+                .collect();
             for i in used {
                 covered[i] = true;
             }
-            if !u.concepts.contains(&phrase.concept) {
-                u.concepts.push(phrase.concept.clone());
+            match u.concepts.iter().position(|c| *c == phrase.concept) {
+                Some(at) => u.concept_stems[at].extend(named),
+                None => {
+                    u.concepts.push(phrase.concept.clone());
+                    u.concept_stems.push(named);
+                }
             }
             break;
         }
@@ -216,8 +228,12 @@ pub(crate) fn understand(
             .filter(|(d, w, _)| *d <= max && w.len() + 2 >= raw.len())
             .min_by_key(|(d, w, _)| (*d, w.len()));
         if let Some((_, _, concept)) = best {
-            if !u.concepts.contains(concept) {
-                u.concepts.push(concept.clone());
+            match u.concepts.iter().position(|c| c == concept) {
+                Some(at) => u.concept_stems[at].push(stem.clone()),
+                None => {
+                    u.concepts.push(concept.clone());
+                    u.concept_stems.push(vec![stem.clone()]);
+                }
             }
             u.corrections.push((raw.clone(), concept.clone()));
         }
