@@ -538,6 +538,24 @@ impl Scrubber {
         for (start, end) in self.people.find_people(text) {
             candidates.push(Candidate::new(start, end, "person", "people.name", base));
         }
+        for (start, end) in bare_ticket_refs(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "ticket",
+                "collab.bare-ticket-ref",
+                base + 2,
+            ));
+        }
+        for (start, end) in self.people.find_context_companies(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "company",
+                "people.company-context",
+                base + 1,
+            ));
+        }
         for (start, end) in self.people.find_companies(text) {
             candidates.push(Candidate::new(
                 start,
@@ -770,6 +788,77 @@ fn at_boundary(text: &str, start: usize, end: usize) -> bool {
         Some(_) => true,
     };
     before_ok && after_ok
+}
+
+/// Internal incident and ticket numbers written bare: `tracked as #5659`, `(#9723)`,
+/// `Subject: [#4021]`. Upstream references stay public ("issue #1234", "PR #567",
+/// `owner/repo#12`), and so do colours, HTML entities and anchors in paths or URLs.
+fn bare_ticket_refs(text: &str) -> Vec<(usize, usize)> {
+    const PUBLIC: &[&str] = &[
+        "issue",
+        "issues",
+        "pr",
+        "prs",
+        "pull",
+        "request",
+        "requests",
+        "bug",
+        "bugs",
+        "fixes",
+        "fixed",
+        "closes",
+        "closed",
+        "resolves",
+        "resolved",
+        "mr",
+        "gh",
+        "commit",
+        "item",
+        "step",
+        "no",
+        "number",
+        "rank",
+        "version",
+        "color",
+        "colour",
+        "background",
+        "fill",
+    ];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('#') {
+        let digits = bytes[at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = at + 1 + digits;
+        if !(3..=6).contains(&digits) {
+            continue;
+        }
+        let glued_before = at > 0
+            && (bytes[at - 1].is_ascii_alphanumeric()
+                || matches!(
+                    bytes[at - 1],
+                    b'/' | b'&' | b'_' | b'-' | b'.' | b'#' | b'='
+                ));
+        let glued_after = bytes
+            .get(end)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b';' | b'-'));
+        if glued_before || glued_after {
+            continue;
+        }
+        let previous = text[..at]
+            .trim_end_matches([' ', '(', '['])
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if PUBLIC.contains(&previous.as_str()) {
+            continue;
+        }
+        out.push((at, end));
+    }
+    out
 }
 
 /// Scrubs consecutive pieces of one document with shared placeholders.

@@ -2,8 +2,10 @@
 //! combined with the context rules of `scrubbers/people.toml`.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::ScrubError;
@@ -201,7 +203,36 @@ impl PeopleDetector {
     }
 
     fn is_name(&self, lower: &str) -> bool {
-        self.given.contains(lower) || self.surnames.contains(lower)
+        self.given.contains(lower) || self.surnames.contains(lower) || self.hyphen_name(lower)
+    }
+
+    /// A given name or one written in two hyphenated parts (`Jae-won`, `Soo-jin`), the
+    /// romanisation of many Korean and Chinese names: each part is a dictionary name and
+    /// not both are ordinary words (`Long-term`, `Rose-gold` are not names).
+    fn given_like(&self, lower: &str) -> bool {
+        self.given.contains(lower) || self.hyphen_name(lower)
+    }
+
+    fn hyphen_name(&self, lower: &str) -> bool {
+        let Some((a, b)) = lower.split_once('-') else {
+            return false;
+        };
+        let part = |w: &str| {
+            w.chars().count() >= 2
+                && w.chars().all(char::is_alphabetic)
+                && (self.given.contains(w) || self.surnames.contains(w))
+                && !self.never.contains(w)
+        };
+        part(a) && part(b) && !(self.english.contains(a) && self.english.contains(b))
+    }
+
+    /// A capitalised word in no dictionary: an unknown name, a product, a codename.
+    fn unknown_word(&self, lower: &str) -> bool {
+        lower.chars().count() >= 3
+            && lower.chars().all(char::is_alphabetic)
+            && !self.english.contains(lower)
+            && !self.never.contains(lower)
+            && !self.is_name(lower)
     }
 
     /// A dictionary name that reads as a name on its own.
@@ -229,7 +260,13 @@ impl PeopleDetector {
         while i < tokens.len() {
             let t = tokens[i];
             let l = &lower[i];
-            if self.never.contains(l.as_ref()) || l.len() < 2 {
+            // Given names that are also months or stopwords (June, May) are names only with
+            // a surname or a person's context; they get through to the checks below.
+            let never_name = self.never.contains(l.as_ref())
+                && self.given.contains(l.as_ref())
+                && t.title
+                && !t.code;
+            if (self.never.contains(l.as_ref()) && !never_name) || l.len() < 2 {
                 i += 1;
                 continue;
             }
@@ -250,7 +287,14 @@ impl PeopleDetector {
                 continue;
             }
             let strong = self.strong_context_before(text, &tokens, &lower, i);
-            let weak = strong || self.context_before(text, &tokens, &lower, i);
+            // "Thomas and Pat": a name joined to a person just found is a person too.
+            let joined = i >= 2
+                && lower[i - 1] == "and"
+                && near(text, tokens[i - 1].end, t.start)
+                && out
+                    .last()
+                    .is_some_and(|&(_, e)| e == tokens[i - 2].core_end);
+            let weak = strong || joined || self.context_before(text, &tokens, &lower, i);
             if t.title {
                 // A run of capitalised words: given name + surname (+ surname).
                 let mut end_tok = i;
@@ -259,22 +303,33 @@ impl PeopleDetector {
                     && tokens[end_tok + 1].title
                     && only_space_between(text, tokens[end_tok].end, tokens[end_tok + 1].start)
                     && tokens[end_tok].core_end == tokens[end_tok].end
-                    && !self.never.contains(lower[end_tok + 1].as_ref())
+                    && (!self.never.contains(lower[end_tok + 1].as_ref())
+                        // "Helen Sun", "Freya Page": a surname that is also a stopword,
+                        // after a given name that is clearly one.
+                        || (end_tok == i
+                            && self.surnames.contains(lower[end_tok + 1].as_ref())
+                            && self.given.contains(lower[i].as_ref())
+                            && self.is_clear_name(&lower[i])))
                 {
                     end_tok += 1;
                 }
                 if end_tok > i {
                     let first = &lower[i];
                     let second = &lower[i + 1];
-                    let first_given = self.given.contains(first.as_ref());
+                    let first_given = self.given_like(first);
                     let clear = (i..=end_tok).any(|k| self.is_clear_name(&lower[k]));
                     let second_ok = self.is_name(second) || !self.english.contains(second.as_ref());
                     let second_clear_surname = self.surnames.contains(second.as_ref())
                         && !self.ambiguous.contains(second.as_ref())
                         && !self.english.contains(second.as_ref());
+                    // A given name before a word in no dictionary ("Amber Fifita"), or a word
+                    // in no dictionary before a clear surname ("Babajide Oliveira").
+                    let unknown_pair = (first_given && !never_name && self.unknown_word(second))
+                        || (self.unknown_word(first) && second_clear_surname);
                     if first_given && second_ok && (clear || weak)
                         || (self.surnames.contains(second.as_ref()) && self.is_clear_name(first))
                         || (first_given && second_clear_surname)
+                        || unknown_pair
                     {
                         out.push((t.start, tokens[end_tok].core_end));
                         i = end_tok + 1;
@@ -283,16 +338,24 @@ impl PeopleDetector {
                 }
                 let after = self.context_after(text, &tokens, &lower, i);
                 let unknown = !self.english.contains(l.as_ref()) && l.chars().count() >= 3;
-                let single = if self.is_name(l) {
+                let single = if never_name {
+                    strong || after || self.phrase_before(&tokens, &lower, i, text) || joined
+                } else if self.is_name(l) {
                     !self.ambiguous.contains(l.as_ref()) || weak || after
                 } else {
                     // An unknown capitalised word right after a strong cue ("paged Zbigniew")
                     // or right before a person's verb ("Venkat hands over").
-                    unknown && ((strong && !sentence_start(text, t.start)) || after)
+                    // Person-specific phrases ("hands over to Venkat") count as strong.
+                    unknown
+                        && (((strong || self.phrase_before(&tokens, &lower, i, text))
+                            && !sentence_start(text, t.start))
+                            || after)
                 };
                 // Headings capitalise every word: only a clear name or a strong cue counts.
+                let phrase = self.phrase_before(&tokens, &lower, i, text);
                 let single = single
                     && (strong
+                        || phrase
                         || (self.is_clear_name(l) && !self.english.contains(l.as_ref()))
                         || !heading_line(text, t.start));
                 if single && !self.unit_words.contains(l.as_ref()) {
@@ -309,7 +372,133 @@ impl PeopleDetector {
             }
             i += 1;
         }
+        out.extend(self.owner_cells(text));
+        out.extend(self.trailing_owners(text));
         out
+    }
+
+    /// The cells of an owner column (`| Owner |`, `| Assignee |`, `| Who |`) of a Markdown
+    /// table: the header is the evidence, so ordinary-word names (`| Pat |`), bare
+    /// usernames (`| awright |`) and initials (`| RC |`) count.
+    fn owner_cells(&self, text: &str) -> Vec<(usize, usize)> {
+        const HEADERS: &[&str] = &[
+            "owner",
+            "owners",
+            "action owner",
+            "assignee",
+            "assigned to",
+            "who",
+            "responsible",
+            "dri",
+        ];
+        let mut out = Vec::new();
+        let mut column: Option<usize> = None;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let trimmed = line.trim();
+            if !trimmed.starts_with('|') {
+                column = None;
+                continue;
+            }
+            let cells = table_cells(line, line_start);
+            match column {
+                None => {
+                    column = cells.iter().position(|&(a, b)| {
+                        let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
+                        HEADERS.contains(&h.as_str())
+                    });
+                }
+                Some(col) => {
+                    if let Some(&(a, b)) = cells.get(col)
+                        && self.owner_value(&text[a..b], true)
+                    {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The owner in brackets at the end of an action item: `- [ ] Add alerting (lpemberton)
+    /// OPS-12`, `* Rotate keys (June Qureshi)`.
+    fn trailing_owners(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let body = line.trim_start();
+            let item = body.starts_with("- ")
+                || body.starts_with("* ")
+                || body.starts_with("+ ")
+                || body.split_once(". ").is_some_and(|(n, _)| {
+                    !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+                });
+            if !item {
+                continue;
+            }
+            let Some(open) = line.rfind('(') else {
+                continue;
+            };
+            let Some(close) = line[open..].find(')').map(|c| open + c) else {
+                continue;
+            };
+            // Only a ticket key may follow the owner.
+            let tail = line[close + 1..].trim();
+            if !(tail.is_empty()
+                || (tail.len() <= 16
+                    && !tail.contains(' ')
+                    && tail.contains('-')
+                    && tail
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')))
+            {
+                continue;
+            }
+            let inner = &line[open + 1..close];
+            let lead = inner.len() - inner.trim_start().len();
+            let value = inner.trim();
+            if self.owner_value(value, false) {
+                let start = line_start + open + 1 + lead;
+                out.push((start, start + value.len()));
+            }
+        }
+        out
+    }
+
+    /// Whether a cell holds a person: names, a username, or (in a table) initials.
+    fn owner_value(&self, value: &str, initials_ok: bool) -> bool {
+        if value.is_empty() || value.len() > 40 || value.starts_with('@') {
+            return false;
+        }
+        let words: Vec<&str> = value.split_whitespace().collect();
+        if words.is_empty() || words.len() > 4 {
+            return false;
+        }
+        if words.len() == 1
+            && (2..=3).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return initials_ok && !self.unit_words.contains(&value.to_lowercase());
+        }
+        words.iter().all(|w| {
+            let l = w.to_lowercase();
+            let letters = w.chars().any(char::is_alphabetic)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '-'))
+                && !w.starts_with(['.', '-'])
+                && !w.ends_with(['.', '-']);
+            // A hyphen in a lower-case word is a slug (`us-east`) unless it is a name.
+            let slug = w.contains('-') && !self.hyphen_name(&l);
+            letters
+                && !slug
+                && !self.unit_words.contains(&l)
+                && (self.is_name(&l) && !self.never.contains(&l)
+                    || !(self.english.contains(&l) || self.never.contains(&l)))
+        })
     }
 
     fn strong_context_before(
@@ -346,6 +535,25 @@ impl PeopleDetector {
                     .enumerate()
                     .all(|(k, w)| lower[i - p.len() + k] == *w)
         })
+    }
+
+    /// Only the multi-word `before` contexts ("escalated to", "over to"): the evidence
+    /// a month or stopword needs to be read as a name.
+    fn phrase_before(
+        &self,
+        tokens: &[Token],
+        lower: &[std::borrow::Cow<'_, str>],
+        i: usize,
+        text: &str,
+    ) -> bool {
+        i > 0
+            && near(text, tokens[i - 1].end, tokens[i].start)
+            && self.before_phrases.iter().any(|p| {
+                p.len() <= i
+                    && p.iter()
+                        .enumerate()
+                        .all(|(k, w)| lower[i - p.len() + k] == *w)
+            })
     }
 
     fn context_after(
@@ -385,6 +593,16 @@ impl PeopleDetector {
     /// relative to `value`.
     pub fn split_people_list(&self, value: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
+        // In a list of initials ("JS, SW, SP") every item is initials, even those that
+        // spell a technology or a word (JS, MS).
+        let initials_list = value
+            .split([',', ';', '/', '&', '|'])
+            .filter(|item| {
+                let item = item.trim().trim_matches(['*', '_']);
+                (2..=3).contains(&item.len()) && item.bytes().all(|b| b.is_ascii_uppercase())
+            })
+            .count()
+            >= 2;
         let mut start = 0;
         let bytes = value.as_bytes();
         let mut i = 0;
@@ -396,7 +614,10 @@ impl PeopleDetector {
             let core = core.split(" - ").next().unwrap_or(core);
             let lead = core.len() - core.trim_start_matches([' ', '*', '_', '"']).len();
             let trimmed = core.trim_matches([' ', '*', '_', '"', '.', '\t']);
-            if trimmed.is_empty() || !self.looks_like_person(trimmed) {
+            let initials = initials_list
+                && (2..=3).contains(&trimmed.len())
+                && trimmed.bytes().all(|b| b.is_ascii_uppercase());
+            if trimmed.is_empty() || !(initials || self.looks_like_person(trimmed)) {
                 return;
             }
             out.push((from + lead, from + lead + trimmed.len()));
@@ -487,14 +708,112 @@ impl PeopleDetector {
                     .find(|&k| before.is_char_boundary(k))
                     .unwrap_or(before.len());
                 let window = before[from..].to_lowercase();
-                self.company_context
-                    .iter()
-                    .any(|c| window.ends_with(&format!(" {c}")) || window == *c)
+                // A title ("Connections at Scale") capitalises every word: a preposition
+                // before it is no evidence.
+                let heading = heading_line(text, m.start());
+                self.company_context.iter().any(|c| {
+                    (window.ends_with(&format!(" {c}")) || window == *c)
+                        && !(heading && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
+                })
             })
-            .map(|m| (m.start(), m.end()))
+            .map(|m| {
+                let vendor = self.company_vendor[m.pattern().as_usize()];
+                (
+                    self.with_article(text, m.start(), vendor),
+                    self.with_country(text, m.end()),
+                )
+            })
             .collect()
     }
+
+    /// "the DVLA", "The Guardian": the article is part of how such a name is written, and
+    /// leaving it would keep half the mention. Vendors ("the AWS console") keep theirs.
+    fn with_article(&self, text: &str, start: usize, vendor: bool) -> usize {
+        let before = &text[..start];
+        for article in ["the ", "The "] {
+            if !vendor
+                && let Some(rest) = before.strip_suffix(article)
+                && !rest.ends_with(|c: char| c.is_alphanumeric())
+            {
+                return rest.len();
+            }
+        }
+        start
+    }
+
+    /// A national arm of a company: "Three UK", "Vodafone DE".
+    fn with_country(&self, text: &str, end: usize) -> usize {
+        const COUNTRIES: &[&str] = &[
+            "UK", "US", "USA", "IE", "DE", "FR", "ES", "IT", "NL", "BE", "AT", "CH", "AU", "NZ",
+            "CA", "IN", "BR", "MX", "JP", "SG", "ZA", "PL", "SE", "NO", "DK", "FI", "PT",
+        ];
+        let rest = &text[end..];
+        if let Some(after) = rest.strip_prefix(' ') {
+            for code in COUNTRIES {
+                if let Some(tail) = after.strip_prefix(code)
+                    && !tail.starts_with(|c: char| c.is_alphanumeric())
+                {
+                    return end + 1 + code.len();
+                }
+            }
+        }
+        end
+    }
+
+    /// Companies in no dictionary, named by what surrounds them: "partner the DVLA",
+    /// "the dependency on Three UK", "Foo Ltd support is on the phone", "shared with the
+    /// City of Amsterdam under NDA", "Acme, our card processor". Technologies and vendors
+    /// are never taken, and a name made only of ordinary words needs a stronger cue.
+    pub fn find_context_companies(&self, text: &str) -> Vec<(usize, usize)> {
+        static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
+        let patterns = PATTERNS.get_or_init(|| {
+            const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})";
+            [
+                r"\b(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
+                format!(r"\b(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
+                format!(r"\b(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
+                format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender)\b"),
+                format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)\b"),
+                format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA\b"),
+            ]
+            .iter()
+            .filter_map(|p| Regex::new(p).ok())
+            .collect()
+        });
+        let mut out = Vec::new();
+        for re in patterns {
+            for caps in re.captures_iter(text) {
+                let Some(m) = caps.get(1) else {
+                    continue;
+                };
+                let name = m.as_str();
+                let core: Vec<String> = name
+                    .split_whitespace()
+                    .map(str::to_lowercase)
+                    .filter(|w| !matches!(w.as_str(), "the" | "of" | "and" | "&"))
+                    .collect();
+                let Some(first) = core.first() else {
+                    continue;
+                };
+                let distinctive = core
+                    .iter()
+                    .any(|w| !self.english.contains(w) && !self.never.contains(w));
+                if self.never.contains(first)
+                    || self.never.contains(&core.join(" "))
+                    || self.unit_words.contains(first)
+                    || !distinctive
+                {
+                    continue;
+                }
+                out.push((m.start(), m.end()));
+            }
+        }
+        out
+    }
 }
+
+/// Context words that only say where or what, not that a company follows.
+const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such as"];
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -517,6 +836,19 @@ fn only_space_between(text: &str, end: usize, start: usize) -> bool {
 fn sentence_start(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches([' ', '\t', '*', '_', '"', '(']);
     before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '#', '-', '|'])
+}
+
+/// The cells of one table row as absolute byte spans, trimmed of spaces.
+fn table_cells(line: &str, line_start: usize) -> Vec<(usize, usize)> {
+    let bars: Vec<usize> = line.match_indices('|').map(|(i, _)| i).collect();
+    bars.windows(2)
+        .map(|w| {
+            let cell = &line[w[0] + 1..w[1]];
+            let lead = cell.len() - cell.trim_start().len();
+            let start = line_start + w[0] + 1 + lead;
+            (start, start + cell.trim().len())
+        })
+        .collect()
 }
 
 /// A word alone in a table cell (`| giulia |`) or in brackets (`(ananya)`).
@@ -625,4 +957,96 @@ fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::taxonomy::Taxonomy;
+    use crate::scrub::{IdentityProfile, Packs, Scrubber};
+
+    fn scrub(text: &str) -> String {
+        let engine =
+            Scrubber::new(Packs::bundled().expect("packs"), Taxonomy::bundled()).expect("engine");
+        engine
+            .scrub_text(text, &IdentityProfile::default())
+            .0
+            .into_string()
+    }
+
+    #[test]
+    fn ordinary_word_names_with_a_persons_context() {
+        assert_eq!(
+            scrub("Paweł hands over to Pat for follow-up; Rodrigo calls Ray on the bridge."),
+            "Person A hands over to Person B for follow-up; Person C calls Person D on the bridge."
+        );
+        assert_eq!(
+            scrub("Thomas and Drew pair on the query plan."),
+            "Person A and Person B pair on the query plan."
+        );
+        assert_eq!(
+            scrub("Bảo escalates to June Smirnov. Later June replayed the jobs."),
+            "Person A escalates to Person B. Later Person B replayed the jobs."
+        );
+    }
+
+    #[test]
+    fn ordinary_words_stay() {
+        for text in [
+            "Mark a node as unschedulable with kubectl cordon.",
+            "When Will Replicas Catch Up?",
+            "## Database Connections at Scale",
+            "We shipped it in June and will pat ourselves on the back.",
+        ] {
+            assert_eq!(scrub(text), text);
+        }
+    }
+
+    #[test]
+    fn hyphenated_and_unlisted_names() {
+        assert_eq!(
+            scrub("Soo-jin Zhang declares the incident; Jae-won briefs the account team."),
+            "Person A declares the incident; Person B briefs the account team."
+        );
+        assert_eq!(
+            scrub("Owner: see Babajide Oliveira."),
+            "Owner: see Person A."
+        );
+    }
+
+    #[test]
+    fn owner_columns_and_trailing_owners() {
+        let table = "| Action | Who | When |\n| --- | --- | --- |\n| Add alerts | awright | soon |\n| Rotate keys | RC | soon |\n| Fix paging | Pat | soon |\n| Docs | TBD | soon |\n";
+        assert_eq!(
+            scrub(table),
+            "| Action | Who | When |\n| --- | --- | --- |\n| Add alerts | Person A | soon |\n| Rotate keys | Person B | soon |\n| Fix paging | Person C | soon |\n| Docs | TBD | soon |\n"
+        );
+        assert_eq!(
+            scrub("- [ ] Add jitter (lpemberton) SAT-5621\n- Upgrade Kafka (optional)\n"),
+            "- [ ] Add jitter (Person A) TICKET-1\n- Upgrade Kafka (optional)\n"
+        );
+    }
+
+    #[test]
+    fn companies_by_context() {
+        assert_eq!(
+            scrub("Partner the DVLA paused their integration; the dependency on Three UK matters."),
+            "Partner Company A paused their integration; the dependency on Company B matters."
+        );
+        assert_eq!(
+            scrub(
+                "We suspected Norvale Freight, our card processor. The dependency on Redis stays."
+            ),
+            "We suspected Company A, our card processor. The dependency on Redis stays."
+        );
+    }
+
+    #[test]
+    fn bare_ticket_references() {
+        assert_eq!(
+            scrub(
+                "tracked as #5659 (see #9723); upstream issue #1234, colour #333333 and a/b#123 stay"
+            ),
+            "tracked as TICKET-1 (see TICKET-2); upstream issue #1234, colour #333333 and a/b#123 stay"
+        );
+    }
 }

@@ -99,16 +99,16 @@ fn redaction_eval_holds_its_figures() {
     let s = eval::score(&docs, &predictions);
     let report = eval::render_table(&[("commonplace".to_string(), s.clone())]);
     assert!(
-        s.direct_entities.value() >= 0.975,
+        s.direct_entities.value() >= 0.995,
         "direct recall fell:\n{report}"
     );
     assert!(
-        s.quasi_entities.value() >= 0.99,
+        s.quasi_entities.value() >= 0.995,
         "quasi recall fell:\n{report}"
     );
     assert!(s.retention.value() >= 0.985, "retention fell:\n{report}");
     assert!(
-        s.false_positives_per_1000_words() <= 1.0,
+        s.false_positives_per_1000_words() <= 0.9,
         "false positives rose:\n{report}"
     );
     // Pattern-shaped identifiers: nothing may leak.
