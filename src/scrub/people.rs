@@ -336,7 +336,18 @@ impl PeopleDetector {
                         continue;
                     }
                 }
-                let after = self.context_after(text, &tokens, &lower, i);
+                // "Mark deploys on dashboards": an imperative verb, then a plural noun and a
+                // preposition, not a person's action.
+                let imperative = self.ambiguous.contains(l.as_ref())
+                    && sentence_start(text, t.start)
+                    && lower.get(i + 1).is_some_and(|v| v.ends_with('s'))
+                    && lower.get(i + 2).is_some_and(|p| {
+                        matches!(
+                            p.as_ref(),
+                            "on" | "in" | "with" | "as" | "for" | "by" | "from" | "at" | "into"
+                        )
+                    });
+                let after = !imperative && self.context_after(text, &tokens, &lower, i);
                 let unknown = !self.english.contains(l.as_ref()) && l.chars().count() >= 3;
                 let single = if never_name {
                     strong || after || self.phrase_before(&tokens, &lower, i, text) || joined
@@ -765,21 +776,66 @@ impl PeopleDetector {
     /// City of Amsterdam under NDA", "Acme, our card processor". Technologies and vendors
     /// are never taken, and a name made only of ordinary words needs a stronger cue.
     pub fn find_context_companies(&self, text: &str) -> Vec<(usize, usize)> {
-        static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
-        let patterns = PATTERNS.get_or_init(|| {
+        // Each pattern with the words that must occur for it to match, so most texts skip
+        // the regex scans entirely.
+        static PATTERNS: OnceLock<(Option<AhoCorasick>, Vec<usize>, Vec<Regex>)> = OnceLock::new();
+        const ROLES: &str = "processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender";
+        let (keywords, keyword_pattern, patterns) = PATTERNS.get_or_init(|| {
             const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})";
-            [
-                r"\b(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
-                format!(r"\b(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
-                format!(r"\b(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
-                format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender)\b"),
-                format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)\b"),
-                format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA\b"),
-            ]
-            .iter()
-            .filter_map(|p| Regex::new(p).ok())
-            .collect()
+            let specs: Vec<(String, String)> = vec![
+                (
+                    "partner|customer|client".to_string(),
+                    r"\b(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
+                ),
+                (
+                    "dependen|relian|relies|depends".to_string(),
+                    format!(r"\b(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
+                ),
+                (
+                    "account team|account manager|contact".to_string(),
+                    format!(r"\b(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
+                ),
+                (
+                    ROLES.to_string(),
+                    format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLES})\b"),
+                ),
+                (
+                    "support|account team".to_string(),
+                    format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)\b"),
+                ),
+                ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA\b")),
+            ];
+            let mut words = Vec::new();
+            let mut owner = Vec::new();
+            let mut regexes = Vec::new();
+            for (keys, pattern) in &specs {
+                let Ok(re) = Regex::new(pattern) else {
+                    continue;
+                };
+                for k in keys.split('|') {
+                    words.push(k.to_string());
+                    owner.push(regexes.len());
+                }
+                regexes.push(re);
+            }
+            let ac = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&words)
+                .ok();
+            (ac, owner, regexes)
         });
+        let Some(keywords) = keywords else {
+            return Vec::new();
+        };
+        let mut active = vec![false; patterns.len()];
+        for m in keywords.find_overlapping_iter(text) {
+            active[keyword_pattern[m.pattern().as_usize()]] = true;
+        }
+        let patterns = patterns
+            .iter()
+            .zip(&active)
+            .filter(|(_, on)| **on)
+            .map(|(re, _)| re);
         let mut out = Vec::new();
         for re in patterns {
             for caps in re.captures_iter(text) {
@@ -798,10 +854,20 @@ impl PeopleDetector {
                 let distinctive = core
                     .iter()
                     .any(|w| !self.english.contains(w) && !self.never.contains(w));
+                // "the dependency on the Payments API" names a component, not a company.
+                const GENERIC: &[&str] = &[
+                    "api", "apis", "sdk", "cli", "db", "service", "services", "cluster", "gateway",
+                    "endpoint", "queue", "database", "server", "app", "ui", "backend", "frontend",
+                    "library", "module", "job", "worker", "pipeline",
+                ];
+                let generic = core
+                    .iter()
+                    .any(|w| GENERIC.contains(&w.as_str()) || self.unit_words.contains(w));
                 if self.never.contains(first)
                     || self.never.contains(&core.join(" "))
                     || self.unit_words.contains(first)
                     || !distinctive
+                    || generic
                 {
                     continue;
                 }
@@ -996,6 +1062,10 @@ mod tests {
             "When Will Replicas Catch Up?",
             "## Database Connections at Scale",
             "We shipped it in June and will pat ourselves on the back.",
+            "Mark deploys on dashboards with annotations.",
+            "Pages were sent to the secondary.",
+            "We have a dependency on Kafka and on the Payments API.",
+            "Patroni and similar tools automate failover.",
         ] {
             assert_eq!(scrub(text), text);
         }
