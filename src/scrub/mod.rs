@@ -452,12 +452,23 @@ impl Scrubber {
         for (c, end) in chosen {
             if c.generalised.is_none() && PROPAGATED_KINDS.contains(&c.kind) {
                 let v = &text[c.start..*end];
-                if v.len() >= 4 && seen.insert(v.to_lowercase()) {
+                if long_enough(c.kind, v) && seen.insert(v.to_lowercase()) {
                     let canonical = c.canonical.clone().unwrap_or_else(|| v.to_lowercase());
                     values.push((v.to_string(), c.kind, canonical));
                 }
             }
         }
+        // The given name of a full name found once ("June Smirnov") is the same person when
+        // it appears alone and capitalised ("June replayed the jobs"), even without context.
+        let mut given = Vec::new();
+        for (value, kind, _) in &values {
+            if let Some(first) = given_name_of(kind, value)
+                && seen.insert(first.to_lowercase())
+            {
+                given.push((first.to_string(), "person", first.to_lowercase()));
+            }
+        }
+        values.extend(given);
         if values.is_empty() {
             return Vec::new();
         }
@@ -485,7 +496,11 @@ impl Scrubber {
             let case_differs = wordlike
                 && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
                 && !bytes[m.start()].is_ascii_uppercase();
+            // A three-letter name ("Max") must match exactly: `MAX` and `max` are not it.
+            let short_mismatch =
+                *kind == "person" && value.len() < 4 && &text[m.start()..m.end()] != value.as_str();
             if case_differs
+                || short_mismatch
                 || (wordlike
                     && ((m.start() > 0 && glued(bytes[m.start() - 1]))
                         || bytes.get(m.end()).is_some_and(|&b| glued(b))))
@@ -748,13 +763,42 @@ impl KnownValues {
         for f in findings {
             if let Some(o) = &f.original
                 && let Some(kind) = PROPAGATED_KINDS.iter().find(|k| **k == f.kind)
-                && o.len() >= 4
+                && long_enough(kind, o)
                 && self.seen.insert(o.to_lowercase())
             {
                 self.values.push((o.clone(), kind, o.to_lowercase()));
             }
         }
     }
+}
+
+/// Values shorter than four bytes are too often words or fragments to look for again,
+/// except a capitalised person's name ("Pat", "Ray"), which is only matched capitalised.
+fn long_enough(kind: &str, value: &str) -> bool {
+    value.len() >= 4
+        || (kind == "person"
+            && value.len() == 3
+            && value.starts_with(|c: char| c.is_ascii_uppercase())
+            && value[1..].bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// The first word of a person's full name ("June" of "June Smirnov"), when it reads as a
+/// given name: capitalised letters, followed by a capitalised surname.
+fn given_name_of<'a>(kind: &str, value: &'a str) -> Option<&'a str> {
+    if kind != "person" {
+        return None;
+    }
+    let (first, rest) = value.split_once(' ')?;
+    let capitalised = |w: &str| {
+        w.starts_with(|c: char| c.is_uppercase())
+            && w.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+    };
+    (capitalised(first)
+        && first.chars().count() >= 3
+        && rest
+            .split(' ')
+            .all(|w| w.starts_with(|c: char| c.is_uppercase())))
+    .then_some(first)
 }
 
 /// Bits of entropy per character: random keys score above 3.5, words and round numbers lower.

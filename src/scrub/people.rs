@@ -686,55 +686,80 @@ impl PeopleDetector {
         let Some(ac) = &self.companies else {
             return Vec::new();
         };
+        // The end of the last company taken, so "Canada Post and CNN" takes the second name
+        // of a list on the strength of the first.
+        let mut last_end: Option<usize> = None;
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            let Some(bounded) = self.company_evidence(text, &m) else {
+                continue;
+            };
+            let listed = last_end.is_some_and(|e| {
+                e <= m.start()
+                    && matches!(
+                        &text[e..m.start()],
+                        " and " | ", " | " & " | ", and " | " or "
+                    )
+            });
+            if !(bounded || listed) {
+                continue;
+            }
+            last_end = Some(m.end());
+            let vendor = self.company_vendor[m.pattern().as_usize()];
+            out.push((
+                self.with_article(text, m.start(), vendor),
+                self.with_country(text, m.end()),
+            ));
+        }
+        out
+    }
+
+    /// `None` when a dictionary match is glued to a longer word; otherwise whether it is a
+    /// company where it stands.
+    fn company_evidence(&self, text: &str, m: &aho_corasick::Match) -> Option<bool> {
         let bytes = text.as_bytes();
-        ac.find_iter(text)
-            .filter(|m| {
-                let left_ok = m.start() == 0
-                    || !(is_word_byte(bytes[m.start() - 1])
-                        || matches!(bytes[m.start() - 1], b'/' | b'.' | b'-' | b'@' | b'#'));
-                let right_ok = m.end() == bytes.len()
-                    || !(is_word_byte(bytes[m.end()])
-                        || (matches!(bytes[m.end()], b'.' | b'/' | b'-')
-                            && bytes
-                                .get(m.end() + 1)
-                                .is_some_and(|b| b.is_ascii_alphanumeric())));
-                if !(left_ok && right_ok) {
-                    return false;
-                }
-                let index = m.pattern().as_usize();
-                if !self.company_ambiguous[index] {
-                    return true;
-                }
-                // An ordinary-word company capitalised in mid-sentence is a name ("traffic
-                // from Decathlon"); vendors still need a customer/partner context.
-                if !self.company_vendor[index]
-                    && !sentence_start(text, m.start())
-                    && !heading_line(text, m.start())
-                {
-                    return true;
-                }
-                let before = text[..m.start()].trim_end_matches([' ', ',', ':']);
-                let from = before.len().saturating_sub(24);
-                let from = (from..=before.len())
-                    .find(|&k| before.is_char_boundary(k))
-                    .unwrap_or(before.len());
-                let window = before[from..].to_lowercase();
-                // A title ("Connections at Scale") capitalises every word: a preposition
-                // before it is no evidence.
-                let heading = heading_line(text, m.start());
-                self.company_context.iter().any(|c| {
-                    (window.ends_with(&format!(" {c}")) || window == *c)
-                        && !(heading && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
-                })
-            })
-            .map(|m| {
-                let vendor = self.company_vendor[m.pattern().as_usize()];
-                (
-                    self.with_article(text, m.start(), vendor),
-                    self.with_country(text, m.end()),
-                )
-            })
-            .collect()
+        let left_ok = m.start() == 0
+            || !(is_word_byte(bytes[m.start() - 1])
+                || matches!(bytes[m.start() - 1], b'/' | b'.' | b'-' | b'@' | b'#'));
+        let right_ok = m.end() == bytes.len()
+            || !(is_word_byte(bytes[m.end()])
+                || (matches!(bytes[m.end()], b'.' | b'/' | b'-')
+                    && bytes
+                        .get(m.end() + 1)
+                        .is_some_and(|b| b.is_ascii_alphanumeric())));
+        if !(left_ok && right_ok) {
+            return None;
+        }
+        let index = m.pattern().as_usize();
+        if !self.company_ambiguous[index] {
+            return Some(true);
+        }
+        // An ordinary-word company capitalised in mid-sentence is a name ("traffic
+        // from Decathlon"); vendors still need a customer/partner context.
+        // Acronyms (TTL, DNS) are capitalised everywhere, so capitals say nothing.
+        let acronym = !text[m.start()..m.end()]
+            .bytes()
+            .any(|b| b.is_ascii_lowercase());
+        if !self.company_vendor[index]
+            && !acronym
+            && !sentence_start(text, m.start())
+            && !heading_line(text, m.start())
+        {
+            return Some(true);
+        }
+        let before = text[..m.start()].trim_end_matches([' ', ',', ':']);
+        let from = before.len().saturating_sub(24);
+        let from = (from..=before.len())
+            .find(|&k| before.is_char_boundary(k))
+            .unwrap_or(before.len());
+        let window = before[from..].to_lowercase();
+        // A title ("Connections at Scale") capitalises every word: a preposition
+        // before it is no evidence.
+        let heading = heading_line(text, m.start());
+        Some(self.company_context.iter().any(|c| {
+            (window.ends_with(&format!(" {c}")) || window == *c)
+                && !(heading && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
+        }))
     }
 
     /// "the DVLA", "The Guardian": the article is part of how such a name is written, and
@@ -1107,6 +1132,32 @@ mod tests {
                 "We suspected Norvale Freight, our card processor. The dependency on Redis stays."
             ),
             "We suspected Company A, our card processor. The dependency on Redis stays."
+        );
+    }
+
+    #[test]
+    fn a_given_name_found_in_a_full_name_is_hidden_alone() {
+        assert_eq!(
+            scrub(
+                "Soo-jin escalates to June Okonkwo.\nJune is the cert-manager expert; Max Ito agrees and Max reverts."
+            ),
+            "Person A escalates to Person B.\nPerson B is the cert-manager expert; Person C agrees and Person C reverts."
+        );
+        assert_eq!(
+            scrub("Fernanda Conti led, with Babajide as primary on-call."),
+            "Person A led, with Person B as primary on-call."
+        );
+    }
+
+    #[test]
+    fn acronym_companies_need_context() {
+        assert_eq!(
+            scrub("the TTL was 300s and DNS failed"),
+            "the TTL was 300s and DNS failed"
+        );
+        assert_eq!(
+            scrub("The payments path depends on N26; partners are Canada Post and CNN."),
+            "The payments path depends on Company A; partners are Company B and Company C."
         );
     }
 

@@ -99,14 +99,14 @@ fn redaction_eval_holds_its_figures() {
     let s = eval::score(&docs, &predictions);
     let report = eval::render_table(&[("commonplace".to_string(), s.clone())]);
     assert!(
-        s.direct_entities.value() >= 0.996,
+        s.direct_entities.value() >= 0.997,
         "direct recall fell:\n{report}"
     );
     assert!(
         s.quasi_entities.value() >= 0.999,
         "quasi recall fell:\n{report}"
     );
-    assert!(s.retention.value() >= 0.987, "retention fell:\n{report}");
+    assert!(s.retention.value() >= 0.988, "retention fell:\n{report}");
     assert!(
         s.false_positives_per_1000_words() <= 0.1,
         "false positives rose:\n{report}"
