@@ -170,6 +170,8 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
     doc.add_text(f.id, &report.id);
     doc.add_text(f.title, &c.title);
     doc.add_text(f.summary, &c.summary);
+    doc.add_text(f.text, &c.title);
+    doc.add_text(f.text, &c.summary);
     let mut body: Vec<&str> = vec![
         &c.narrative,
         &c.impact.description,
@@ -191,14 +193,14 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
     for t in &c.technologies {
         body.push(taxonomy.technology_label(&t.id));
     }
-    doc.add_text(
-        f.body,
-        body.iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-    );
+    let body = body
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    doc.add_text(f.text, &body);
+    doc.add_text(f.body, body);
     for (i, id) in c.technology_ids().into_iter().enumerate() {
         if let Some(t) = taxonomy.technology(id) {
             let facet = Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]);

@@ -22,7 +22,7 @@ pub use indexer::{Indexer, IndexerHandle, index_reports};
 pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder, period_key};
 
 /// Bump when the schema or the way documents are built changes: the index is rebuilt on start.
-pub const INDEX_SCHEMA_VERSION: u32 = 4;
+pub const INDEX_SCHEMA_VERSION: u32 = 5;
 const VERSION_FILE: &str = "commonplace-schema-version";
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +45,9 @@ pub(crate) struct Fields {
     pub title: Field,
     pub summary: Field,
     pub body: Field,
+    /// Title, summary and body together, for matching: one posting list per word instead
+    /// of a union over three fields; the per-field ones add their weights when present.
+    pub text: Field,
     pub tech: Field,
     pub factor: Field,
     /// The first technology and factor of a report: what it is mainly about.
@@ -75,11 +78,24 @@ fn build_schema() -> (Schema, Fields) {
     let text_stored = TextOptions::default()
         .set_indexing_options(stemmed.clone())
         .set_stored();
+    // Phrase proximity looks at title and summary only: the long fields need no positions.
+    let frequencies = TextFieldIndexing::default()
+        .set_tokenizer("en_stem")
+        .set_index_option(IndexRecordOption::WithFreqs);
+    let body_stored = TextOptions::default()
+        .set_indexing_options(frequencies)
+        .set_stored();
+    let matching = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text_stored.clone()),
         summary: b.add_text_field("summary", text_stored.clone()),
-        body: b.add_text_field("body", text_stored),
+        body: b.add_text_field("body", body_stored),
+        text: b.add_text_field("text", matching),
         tech: b.add_facet_field("tech", FacetOptions::default()),
         factor: b.add_facet_field("factor", FacetOptions::default()),
         tech_primary: b.add_facet_field("tech_primary", FacetOptions::default()),

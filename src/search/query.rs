@@ -193,30 +193,41 @@ fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur,
     out
 }
 
-/// A word in any text field, with field weights; with `fuzzy`, also within one or two edits.
+/// A word anywhere in the text (one posting list decides the match); each field it
+/// appears in adds its weighted score. With `fuzzy`, a word within one or two edits also
+/// matches, weighted down.
 fn word_query(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let term = |field| Term::from_field_text(field, stem);
+    let weighted = |field, boost: f32| -> (Occur, Box<dyn Query>) {
+        let q = TermQuery::new(term(field), IndexRecordOption::WithFreqs);
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(q), boost * weight)),
+        )
+    };
+    let anywhere = TermQuery::new(term(f.text), IndexRecordOption::Basic);
     let len = stem.chars().count();
-    for (field, boost) in [
-        (f.title, TITLE_BOOST),
-        (f.summary, SUMMARY_BOOST),
-        (f.body, 1.0),
-    ] {
-        let term = Term::from_field_text(field, stem);
-        let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if fuzzy && len >= 4 {
+        let distance = if len >= 8 { 2 } else { 1 };
+        let near = FuzzyTermQuery::new(term(f.text), distance, true);
         clauses.push((
             Occur::Should,
-            Box::new(BoostQuery::new(Box::new(exact), boost * weight)),
+            Box::new(ConstScoreQuery::new(Box::new(anywhere), 0.0)),
         ));
-        if fuzzy && len >= 4 {
-            let distance = if len >= 8 { 2 } else { 1 };
-            let near = FuzzyTermQuery::new(term, distance, true);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)),
-            ));
-        }
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)),
+        ));
+    } else {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(anywhere), 0.0)),
+        ));
     }
+    clauses.push(weighted(f.title, TITLE_BOOST));
+    clauses.push(weighted(f.summary, SUMMARY_BOOST));
+    clauses.push(weighted(f.body, 1.0));
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -387,13 +398,11 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     let mut analyzer = index.index.tokenizer_for_field(f.body)?;
     let known = |stem: &str| {
         searcher.segment_readers().iter().any(|r| {
-            [f.title, f.summary, f.body].iter().any(|&field| {
-                r.inverted_index(field)
-                    .ok()
-                    .and_then(|ii| ii.get_term_info(&Term::from_field_text(field, stem)).ok())
-                    .flatten()
-                    .is_some()
-            })
+            r.inverted_index(f.text)
+                .ok()
+                .and_then(|ii| ii.get_term_info(&Term::from_field_text(f.text, stem)).ok())
+                .flatten()
+                .is_some()
         })
     };
     let u = understand::understand(&q.text, &mut analyzer, known);
