@@ -44,6 +44,11 @@ pub struct ProfileMatcher {
     /// misspelling is found with a few hash lookups whatever the profile's size.
     fuzzy: std::collections::HashMap<String, Vec<usize>>,
     fuzzy_terms: Vec<(String, usize)>,
+    /// Multi-word terms by the deletions of their first word, as (first word, the rest,
+    /// target): "Sabel Security" for "Sable Security", where the misspelt word alone is
+    /// an ordinary name but the rest of the term confirms it.
+    phrase_index: std::collections::HashMap<String, Vec<usize>>,
+    phrases: Vec<(String, String, usize)>,
 }
 
 /// One profile match. `identifier` is the whole enclosing identifier when the term sits
@@ -139,6 +144,22 @@ impl ProfileMatcher {
             }
             fuzzy_terms.push((lower, i));
         }
+        let mut phrase_index: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut phrases = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let lower = p.to_lowercase();
+            let Some((first, rest)) = lower.split_once(' ') else {
+                continue;
+            };
+            if first.len() < MIN_FUZZY_LEN || !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            let id = phrases.len();
+            for variant in deletions(first) {
+                phrase_index.entry(variant).or_default().push(id);
+            }
+            phrases.push((first.to_string(), format!(" {rest}"), i));
+        }
         let automaton = if patterns.is_empty() {
             None
         } else {
@@ -153,6 +174,8 @@ impl ProfileMatcher {
             targets,
             fuzzy,
             fuzzy_terms,
+            phrase_index,
+            phrases,
         }
     }
 
@@ -192,7 +215,7 @@ impl ProfileMatcher {
         text: &str,
         is_ordinary: impl Fn(&str) -> bool,
     ) -> Vec<ProfileMatch<'a>> {
-        if self.fuzzy_terms.is_empty() {
+        if self.fuzzy_terms.is_empty() && self.phrases.is_empty() {
             return Vec::new();
         }
         let bytes = text.as_bytes();
@@ -227,7 +250,16 @@ impl ProfileMatcher {
                     }
                 }
             }
-            if let Some(id) = hit
+            // The whole misspelt phrase first, so no word of it is left behind.
+            if let Some((end, target)) = self.misspelled_phrase(text, &lower, i) {
+                out.push(ProfileMatch {
+                    start,
+                    end,
+                    target: &self.targets[target],
+                    identifier: None,
+                });
+                i = end;
+            } else if let Some(id) = hit
                 && !is_ordinary(&lower)
             {
                 out.push(ProfileMatch {
@@ -239,6 +271,32 @@ impl ProfileMatcher {
             }
         }
         out
+    }
+}
+
+impl ProfileMatcher {
+    /// A misspelt first word followed by the rest of a multi-word term, exactly: the end
+    /// of the whole phrase and its target.
+    fn misspelled_phrase(&self, text: &str, word: &str, word_end: usize) -> Option<(usize, usize)> {
+        let rest_of_text = &text[word_end..];
+        for variant in deletions(word) {
+            let Some(ids) = self.phrase_index.get(&variant) else {
+                continue;
+            };
+            for &id in ids {
+                let (first, rest, target) = &self.phrases[id];
+                if first != word
+                    && strsim::damerau_levenshtein(first, word) == 1
+                    && rest_of_text
+                        .get(..rest.len())
+                        .is_some_and(|r| r.eq_ignore_ascii_case(rest))
+                    && !rest_of_text[rest.len()..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    return Some((word_end + rest.len(), *target));
+                }
+            }
+        }
+        None
     }
 }
 
@@ -368,5 +426,21 @@ mod tests {
         });
         assert!(m.find("we realized it").is_empty());
         assert_eq!(m.find("Zed's database").len(), 1);
+    }
+
+    #[test]
+    fn a_misspelt_phrase_is_found_whole() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Marlowe & Finch".into(),
+            aliases: vec!["Marlowe".into()],
+            ..Default::default()
+        });
+        let text = "the steps Marlow & Finch is taking; Marlow alone is a name";
+        let found: Vec<&str> = m
+            .find_misspelled(text, |w| w == "marlow")
+            .iter()
+            .map(|f| &text[f.start..f.end])
+            .collect();
+        assert_eq!(found, vec!["Marlow & Finch"]);
     }
 }

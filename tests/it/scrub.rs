@@ -99,7 +99,7 @@ fn redaction_eval_holds_its_figures() {
     let s = eval::score(&docs, &predictions);
     let report = eval::render_table(&[("commonplace".to_string(), s.clone())]);
     assert!(
-        s.direct_entities.value() >= 0.997,
+        s.direct_entities.value() >= 0.998,
         "direct recall fell:\n{report}"
     );
     assert!(
