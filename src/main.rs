@@ -152,6 +152,9 @@ enum Command {
         pg_url: String,
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: std::net::SocketAddr,
+        /// For `serve`: answer every search from the index, never from the result cache.
+        #[arg(long)]
+        no_result_cache: bool,
     },
     /// Write schema/submission.schema.json from the Rust types.
     Schema {
@@ -452,7 +455,19 @@ async fn main() -> anyhow::Result<()> {
             rounds,
             pg_url,
             listen,
-        } => bench_search(config, &step, corpus, rounds, &pg_url, listen).await,
+            no_result_cache,
+        } => {
+            bench_search(
+                config,
+                &step,
+                corpus,
+                rounds,
+                &pg_url,
+                listen,
+                no_result_cache,
+            )
+            .await
+        }
         Command::EvalSearch {
             corpus,
             queries,
@@ -785,6 +800,7 @@ async fn bench_search(
     rounds: usize,
     pg_url: &str,
     listen: std::net::SocketAddr,
+    no_result_cache: bool,
 ) -> anyhow::Result<()> {
     use commonplace::search::bench;
     let corpus = || corpus.clone().context("--corpus is required for this step");
@@ -820,8 +836,14 @@ async fn bench_search(
             config.listen = listen;
             config.rate_limits.search.per_minute = 0;
             let state = AppState::start(config).await?;
+            if no_result_cache {
+                state.index.set_result_cache(0);
+            }
             let listener = tokio::net::TcpListener::bind(listen).await?;
-            println!("serving the benchmark index on http://{listen} (search not rate limited)");
+            println!(
+                "serving the benchmark index on http://{listen} (search not rate limited, result cache {})",
+                if no_result_cache { "off" } else { "on" }
+            );
             let app = commonplace::http::router(state)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(listener, app).await?;

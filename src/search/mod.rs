@@ -8,10 +8,12 @@ mod indexer;
 mod query;
 mod understand;
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use lru::LruCache;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
@@ -126,7 +128,15 @@ pub struct SearchIndex {
     permits: Arc<tokio::sync::Semaphore>,
     /// The outbox position visible to the current reader; the pagination snapshot.
     visible: Arc<AtomicI64>,
+    /// Recent results by query, each tagged with the reader generation it was computed on.
+    /// The index changes only when the indexer commits (publication batches, retractions),
+    /// so repeated searches (popular queries, paging back) skip the work; a reload makes
+    /// every entry stale at once, so a retracted report never comes back from here.
+    results: Arc<Mutex<Option<LruCache<String, (u64, SearchResults)>>>>,
 }
+
+/// How many distinct searches the result cache keeps by default.
+pub const RESULT_CACHE_ENTRIES: usize = 1024;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (or rebuilding it from scratch when its schema
@@ -167,7 +177,9 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             permits: Arc::new(tokio::sync::Semaphore::new(64)),
             visible: Arc::new(AtomicI64::new(0)),
+            results: Arc::new(Mutex::new(None)),
         };
+        this.set_result_cache(RESULT_CACHE_ENTRIES);
         this.visible = Arc::new(AtomicI64::new(this.committed_seq()?));
         Ok(this)
     }
@@ -176,7 +188,22 @@ impl SearchIndex {
     pub(crate) fn reload(&self, seq: i64) -> Result<(), SearchError> {
         self.reader.reload()?;
         self.visible.store(seq, Ordering::Release);
+        if let Some(cache) = self.result_cache().as_mut() {
+            cache.clear();
+        }
         Ok(())
+    }
+
+    /// Keeps up to `entries` recent results (0 turns the cache off, as benchmarks of the
+    /// uncached path do).
+    pub fn set_result_cache(&self, entries: usize) {
+        *self.result_cache() = NonZeroUsize::new(entries).map(LruCache::new);
+    }
+
+    fn result_cache(&self) -> MutexGuard<'_, Option<LruCache<String, (u64, SearchResults)>>> {
+        // A panic while holding the lock leaves at worst a map whose entries are checked
+        // against the reader generation anyway.
+        self.results.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The outbox position searches currently see; pass it back as `snapshot` so later pages
@@ -232,12 +259,30 @@ impl SearchIndex {
             .clone()
             .try_acquire_owned()
             .map_err(|_| SearchError::Busy)?;
+        // The Debug form names every field of the request, so it is a complete key.
+        let key = format!("{query:?}");
+        let generation = self.reader.searcher().generation().generation_id();
+        if let Some(cache) = self.result_cache().as_mut() {
+            if let Some((g, found)) = cache.get(&key) {
+                if *g == generation {
+                    return Ok(found.clone());
+                }
+            }
+        }
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let (computed_on, results) = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            query::run(&this, &query)
+            // Read before the query takes its own searcher: an entry is never tagged with a
+            // newer generation than the one it was computed on, only an older one that no
+            // lookup matches any more.
+            let generation = this.reader.searcher().generation().generation_id();
+            query::run(&this, &query).map(|r| (generation, r))
         })
         .await
-        .map_err(|e| SearchError::Task(e.to_string()))?
+        .map_err(|e| SearchError::Task(e.to_string()))??;
+        if let Some(cache) = self.result_cache().as_mut() {
+            cache.put(key, (computed_on, results.clone()));
+        }
+        Ok(results)
     }
 }

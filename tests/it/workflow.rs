@@ -308,6 +308,7 @@ async fn workflow_states(backend: Backend) {
         assert_eq!(status, 404, "{path} after retraction");
     }
     app.wait_indexed().await;
+    // The same search as before the retraction: its cached result must not outlive it.
     assert_eq!(hits(&app).await, 0, "retracted reports leave the index");
     let page: Value = client()
         .get(app.url("/api/v1/reports"))
