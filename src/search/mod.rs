@@ -132,8 +132,11 @@ pub struct SearchIndex {
     /// The index changes only when the indexer commits (publication batches, retractions),
     /// so repeated searches (popular queries, paging back) skip the work; a reload makes
     /// every entry stale at once, so a retracted report never comes back from here.
-    results: Arc<Mutex<Option<LruCache<String, (u64, SearchResults)>>>>,
+    results: Arc<Mutex<Option<ResultCache>>>,
 }
+
+/// Results by request key, each with the reader generation it was computed on.
+type ResultCache = LruCache<String, (u64, SearchResults)>;
 
 /// How many distinct searches the result cache keeps by default.
 pub const RESULT_CACHE_ENTRIES: usize = 1024;
@@ -200,7 +203,7 @@ impl SearchIndex {
         *self.result_cache() = NonZeroUsize::new(entries).map(LruCache::new);
     }
 
-    fn result_cache(&self) -> MutexGuard<'_, Option<LruCache<String, (u64, SearchResults)>>> {
+    fn result_cache(&self) -> MutexGuard<'_, Option<ResultCache>> {
         // A panic while holding the lock leaves at worst a map whose entries are checked
         // against the reader generation anyway.
         self.results.lock().unwrap_or_else(|e| e.into_inner())
@@ -262,12 +265,11 @@ impl SearchIndex {
         // The Debug form names every field of the request, so it is a complete key.
         let key = format!("{query:?}");
         let generation = self.reader.searcher().generation().generation_id();
-        if let Some(cache) = self.result_cache().as_mut() {
-            if let Some((g, found)) = cache.get(&key) {
-                if *g == generation {
-                    return Ok(found.clone());
-                }
-            }
+        if let Some(cache) = self.result_cache().as_mut()
+            && let Some((g, found)) = cache.get(&key)
+            && *g == generation
+        {
+            return Ok(found.clone());
         }
         let this = self.clone();
         let (computed_on, results) = tokio::task::spawn_blocking(move || {
