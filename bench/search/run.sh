@@ -49,19 +49,22 @@ for l in sys.stdin:
   step "$N: in-process latency, top 10 + facet counts"
   timeout 1800 "$BIN" --data-dir "$DATA" bench-search query --rounds "$ROUNDS"
 
-  step "$N: HTTP (wrk, 127.0.0.1:$PORT), search not rate limited"
-  "$BIN" --data-dir "$DATA" bench-search serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/search?q=x" > /dev/null && break; sleep 0.2; done
-  echo "RSS after start: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"
-  for C in 1 16; do
-    T=$(( C < 2 ? 1 : 2 ))
-    echo "-- $C concurrent clients"
-    PATHS_FILE="$WORK/paths.txt" timeout 120 wrk -t"$T" -c"$C" -d"${DURATION}s" --latency \
-      -s "$ROOT/bench/search/urls.lua" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+  for CACHE in off on; do
+    step "$N: HTTP (wrk, 127.0.0.1:$PORT), search not rate limited, result cache $CACHE"
+    FLAG=""; [ "$CACHE" = off ] && FLAG="--no-result-cache"
+    "$BIN" --data-dir "$DATA" bench-search serve --listen "127.0.0.1:$PORT" $FLAG > "$WORK/serve.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/search?q=x" > /dev/null && break; sleep 0.2; done
+    echo "RSS after start: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"
+    for C in 1 16; do
+      T=$(( C < 2 ? 1 : 2 ))
+      echo "-- $C concurrent clients"
+      PATHS_FILE="$WORK/paths.txt" timeout 120 wrk -t"$T" -c"$C" -d"${DURATION}s" --latency \
+        -s "$ROOT/bench/search/urls.lua" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+    done
+    echo "RSS while serving: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}'), peak $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   done
-  echo "RSS while serving: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}'), peak $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
   step "$N: PostgreSQL full-text search on the same corpus"
   timeout 5400 "$BIN" bench-search pg --corpus "$CORPUS" --rounds "$(( ROUNDS < 10 ? ROUNDS : 10 ))" --pg-url "$PG_URL"

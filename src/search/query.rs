@@ -193,64 +193,79 @@ fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur,
     out
 }
 
-/// A word anywhere in the text (one posting list decides the match); each field it
-/// appears in adds its weighted score. With `fuzzy`, a word within one or two edits also
-/// matches, weighted down.
-fn word_query(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Box<dyn Query> {
-    let term = |field| Term::from_field_text(field, stem);
-    let weighted = |field, boost: f32| -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(term(field), IndexRecordOption::WithFreqs);
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(q), boost * weight)),
-        )
-    };
-    let anywhere = TermQuery::new(term(f.text), IndexRecordOption::Basic);
-    let len = stem.chars().count();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if fuzzy && len >= 4 {
-        let distance = if len >= 8 { 2 } else { 1 };
-        let near = FuzzyTermQuery::new(term(f.text), distance, true);
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(Box::new(anywhere), 0.0)),
-        ));
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)),
-        ));
-    } else {
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(anywhere), 0.0)),
-        ));
-    }
-    clauses.push(weighted(f.title, TITLE_BOOST));
-    clauses.push(weighted(f.summary, SUMMARY_BOOST));
-    clauses.push(weighted(f.body, 1.0));
-    Box::new(BooleanQuery::new(clauses))
+/// Matches without scoring: the score comes from the plan's scorers.
+fn unscored(q: impl Query) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
 }
 
-/// What the query asks for, one unit per thing it names: a recognised concept (its tag, or
-/// the words that named it in the text) or a free word (in any text field). Matching
-/// requires a number of units; scores add up over the units a report matches.
-fn query_units(
-    f: &Fields,
-    taxonomy: &Taxonomy,
-    u: &understand::Understanding,
-    fuzzy: bool,
-) -> Vec<Box<dyn Query>> {
+/// A word anywhere in title, summary or body: one posting list. With `fuzzy`, a word within
+/// one or two edits also matches.
+fn anywhere(f: &Fields, stem: &str, fuzzy: bool) -> Box<dyn Query> {
+    let term = Term::from_field_text(f.text, stem);
+    let exact = unscored(TermQuery::new(term.clone(), IndexRecordOption::Basic));
+    match fuzzy_distance(stem, fuzzy) {
+        Some(distance) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact),
+            (
+                Occur::Should,
+                unscored(FuzzyTermQuery::new(term, distance, true)),
+            ),
+        ])),
+        None => exact,
+    }
+}
+
+fn fuzzy_distance(stem: &str, fuzzy: bool) -> Option<u8> {
+    let len = stem.chars().count();
+    (fuzzy && len >= 4).then_some(if len >= 8 { 2 } else { 1 })
+}
+
+/// How a word scores where it appears: BM25 per field with field weights; with `fuzzy`,
+/// near spellings add a little.
+fn field_scorers(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Vec<Box<dyn Query>> {
+    let mut out: Vec<Box<dyn Query>> = [
+        (f.title, TITLE_BOOST),
+        (f.summary, SUMMARY_BOOST),
+        (f.body, 1.0),
+    ]
+    .into_iter()
+    .map(|(field, boost)| -> Box<dyn Query> {
+        let q = TermQuery::new(
+            Term::from_field_text(field, stem),
+            IndexRecordOption::WithFreqs,
+        );
+        Box::new(BoostQuery::new(Box::new(q), boost * weight))
+    })
+    .collect();
+    if let Some(distance) = fuzzy_distance(stem, fuzzy) {
+        let near = FuzzyTermQuery::new(Term::from_field_text(f.text, stem), distance, true);
+        out.push(Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)));
+    }
+    out
+}
+
+/// What the query asks for, in two parts. `units` decide what matches, one per thing the
+/// query names: a recognised concept (its tag, or the words that named it) or a free word
+/// (anywhere in the text); they walk one posting list per word and score nothing. `scorers`
+/// rank the matches: per-field BM25 of every word and the concepts' tag boosts. Keeping the
+/// scorers out of the matching means they are only consulted on reports that match.
+struct Plan {
+    units: Vec<Box<dyn Query>>,
+    scorers: Vec<Box<dyn Query>>,
+}
+
+fn plan(f: &Fields, taxonomy: &Taxonomy, u: &understand::Understanding, fuzzy: bool) -> Plan {
     let mut units: Vec<Box<dyn Query>> = Vec::new();
+    let mut scorers: Vec<Box<dyn Query>> = Vec::new();
     let mut claimed: Vec<&str> = Vec::new();
     for (concept, stems) in u.concepts.iter().zip(&u.concept_stems) {
-        let Some((_, tag)) = concept_clause(f, taxonomy, concept) else {
+        let Some(named) = concept_clause(f, taxonomy, concept) else {
             continue;
         };
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, tag)];
-        let mut words: Vec<Box<dyn Query>> = stems
-            .iter()
-            .map(|s| word_query(f, s, COVERED_TEXT_WEIGHT, fuzzy))
-            .collect();
+        let tagged = TermQuery::new(named.tagged, IndexRecordOption::Basic);
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, unscored(tagged))];
+        let mut words: Vec<Box<dyn Query>> = stems.iter().map(|s| anywhere(f, s, fuzzy)).collect();
         if words.len() == 1 {
             alternatives.extend(words.pop().map(|w| (Occur::Should, w)));
         } else if !words.is_empty() {
@@ -258,14 +273,19 @@ fn query_units(
             alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
         units.push(Box::new(BooleanQuery::new(alternatives)));
+        scorers.push(named.boost);
+        for s in stems {
+            scorers.extend(field_scorers(f, s, COVERED_TEXT_WEIGHT, fuzzy));
+        }
         claimed.extend(stems.iter().map(String::as_str));
     }
     for t in &u.terms {
         if !claimed.contains(&t.as_str()) {
-            units.push(word_query(f, t, 1.0, fuzzy));
+            units.push(anywhere(f, t, fuzzy));
+            scorers.extend(field_scorers(f, t, 1.0, fuzzy));
         }
     }
-    units
+    Plan { units, scorers }
 }
 
 /// Reports that match at least `required` of the units (all of them when `required` is
@@ -342,13 +362,16 @@ fn phrase_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> 
     out
 }
 
-/// A concept named in the query as a boost: reports tagged with it get half, reports whose
-/// first (main) tag it is get the whole boost.
-fn concept_clause(
-    f: &Fields,
-    taxonomy: &Taxonomy,
-    concept: &Concept,
-) -> Option<(String, Box<dyn Query>)> {
+/// A taxonomy concept in a query: its label, the tag term a report carries when tagged with
+/// it, and its boost (reports tagged with it get half, reports whose first, main, tag it is
+/// get the whole boost).
+struct NamedConcept {
+    label: String,
+    tagged: Term,
+    boost: Box<dyn Query>,
+}
+
+fn concept_clause(f: &Fields, taxonomy: &Taxonomy, concept: &Concept) -> Option<NamedConcept> {
     let (field, primary, facet, label, boost) = match concept {
         Concept::Technology(id) => {
             let t = taxonomy.technology(id)?;
@@ -382,13 +405,14 @@ fn concept_clause(
         let tagged = TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic);
         Box::new(ConstScoreQuery::new(Box::new(tagged), boost / 2.0))
     };
-    Some((
+    Some(NamedConcept {
         label,
-        Box::new(BooleanQuery::new(vec![
+        tagged: Term::from_facet(field, &facet),
+        boost: Box::new(BooleanQuery::new(vec![
             (Occur::Should, half(field)),
             (Occur::Should, half(primary)),
         ])),
-    ))
+    })
 }
 
 pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults, SearchError> {
@@ -414,17 +438,17 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     let proximity = phrase_clauses(&f, &u.terms);
     let mut understood = Vec::new();
     for concept in &u.concepts {
-        if let Some((label, _)) = concept_clause(&f, taxonomy, concept) {
-            understood.push(label);
+        if let Some(named) = concept_clause(&f, taxonomy, concept) {
+            understood.push(named.label);
         }
     }
     for (word, concept) in &u.corrections {
-        if let Some((label, _)) = concept_clause(&f, taxonomy, concept) {
-            understood.push(format!("{word}→{label}"));
+        if let Some(named) = concept_clause(&f, taxonomy, concept) {
+            understood.push(format!("{word}→{}", named.label));
         }
     }
-    let units = query_units(&f, taxonomy, &u, false);
-    let ranked = !units.is_empty();
+    let exact = plan(&f, taxonomy, &u, false);
+    let ranked = !exact.units.is_empty();
 
     // Filters by dimension, for drill-sideways facet counts.
     let mut filters: Vec<Filter> = Vec::new();
@@ -509,12 +533,13 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     let by_score = q.sort == SortOrder::Relevance && ranked;
     // One pass ranks and counts what matches; facet dimensions with an active filter are
     // counted again without their own filter (drill-sideways).
-    let execute = |units: &[Box<dyn Query>], required: usize| -> Result<_, SearchError> {
-        let base = matching_query(units, required);
-        let query = if units.is_empty() || proximity.is_empty() {
+    let execute = |plan: &Plan, required: usize| -> Result<_, SearchError> {
+        let base = matching_query(&plan.units, required);
+        let query = if plan.units.is_empty() {
             filter_query(base.as_ref(), &filters, None)
         } else {
             let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, base.box_clone())];
+            all.extend(plan.scorers.iter().map(|q| (Occur::Should, q.box_clone())));
             all.extend(proximity.iter().map(|(o, q)| (*o, q.box_clone())));
             filter_query(&BooleanQuery::new(all), &filters, None)
         };
@@ -553,10 +578,10 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     };
     // Strictest first: a report that matches everything the query names beats one that
     // matches part of it; requirements relax only while too little is found.
-    let levels = requirement_levels(units.len());
+    let levels = requirement_levels(exact.units.len());
     let mut found = None;
     for (i, &required) in levels.iter().enumerate() {
-        let (top, tally) = execute(&units, required)?;
+        let (top, tally) = execute(&exact, required)?;
         let enough = tally.total >= RELAX_BELOW || i + 1 == levels.len();
         found = Some((top, tally));
         if enough {
@@ -565,11 +590,11 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     }
     let (mut addresses, mut tally) = match found {
         Some(f) => f,
-        None => execute(&units, 0)?,
+        None => execute(&exact, 0)?,
     };
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
-        let (top, t) = execute(&query_units(&f, taxonomy, &u, true), 1)?;
+        let (top, t) = execute(&plan(&f, taxonomy, &u, true), 1)?;
         if t.total > tally.total {
             addresses = top;
             tally = t;
@@ -674,13 +699,13 @@ pub(super) fn similar(
         .ok_or_else(|| SearchError::Task("index document without metadata".into()))?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for id in &meta.technologies {
-        if let Some((_, q)) = concept_clause(&f, taxonomy, &Concept::Technology(id.clone())) {
-            clauses.push((Occur::Should, q));
+        if let Some(named) = concept_clause(&f, taxonomy, &Concept::Technology(id.clone())) {
+            clauses.push((Occur::Should, named.boost));
         }
     }
     for id in &meta.factors {
-        if let Some((_, q)) = concept_clause(&f, taxonomy, &Concept::Factor(id.clone())) {
-            clauses.push((Occur::Should, q));
+        if let Some(named) = concept_clause(&f, taxonomy, &Concept::Factor(id.clone())) {
+            clauses.push((Occur::Should, named.boost));
         }
     }
     let text = |field| -> Vec<OwnedValue> {

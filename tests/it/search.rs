@@ -547,4 +547,39 @@ async fn indexer_survives_sigkill_with_every_report_exactly_once() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    drop(server);
+
+    // An index written by another schema version is rebuilt from the database on start.
+    let version = data.join("index").join("commonplace-schema-version");
+    assert!(version.exists(), "the index records its schema version");
+    std::fs::write(&version, "0").expect("write version");
+    let server = start(data).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = get(
+            &http,
+            format!("{}/api/v1/search?per_page=50&sort=recent", server.base),
+        )
+        .await;
+        if r["total"].as_u64() == Some(published.len() as u64) {
+            let mut found = ids(&r);
+            found.sort();
+            let mut expected = published.clone();
+            expected.sort();
+            assert_eq!(found, expected, "rebuilt index");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "index was not rebuilt: {} of {}",
+            r["total"],
+            published.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(
+        std::fs::read_to_string(&version).expect("version").trim(),
+        "0",
+        "the rebuilt index records the current version"
+    );
 }
