@@ -219,7 +219,7 @@ impl ProfileMatcher {
             return Vec::new();
         }
         let bytes = text.as_bytes();
-        let mut out = Vec::new();
+        let mut out = self.find_hyphen_split(text);
         let mut i = 0;
         while i < bytes.len() {
             if !bytes[i].is_ascii_uppercase() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
@@ -275,6 +275,56 @@ impl ProfileMatcher {
 }
 
 impl ProfileMatcher {
+    /// One-word terms written with hyphens inside (`loom-wise` for Loomwise, `Road-Runner`):
+    /// people break compound names where the exact variants cannot guess.
+    fn find_hyphen_split<'a>(&'a self, text: &str) -> Vec<ProfileMatch<'a>> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphabetic() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphabetic()
+                    || (bytes[i] == b'-'
+                        && i + 1 < bytes.len()
+                        && bytes[i + 1].is_ascii_alphabetic()
+                        && bytes[i - 1].is_ascii_alphabetic()))
+            {
+                i += 1;
+            }
+            if i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] >= 0x80) {
+                continue;
+            }
+            let word = &text[start..i];
+            if !word.contains('-') {
+                continue;
+            }
+            let joined: String = word
+                .bytes()
+                .filter(|b| *b != b'-')
+                .map(|b| b.to_ascii_lowercase() as char)
+                .collect();
+            let found = self.fuzzy.get(&joined).and_then(|ids| {
+                ids.iter()
+                    .copied()
+                    .find(|&id| self.fuzzy_terms[id].0 == joined)
+            });
+            if let Some(id) = found {
+                out.push(ProfileMatch {
+                    start,
+                    end: i,
+                    target: &self.targets[self.fuzzy_terms[id].1],
+                    identifier: None,
+                });
+            }
+        }
+        out
+    }
+
     /// A misspelt first word followed by the rest of a multi-word term, exactly: the end
     /// of the whole phrase and its target.
     fn misspelled_phrase(&self, text: &str, word: &str, word_end: usize) -> Option<(usize, usize)> {
@@ -426,6 +476,21 @@ mod tests {
         });
         assert!(m.find("we realized it").is_empty());
         assert_eq!(m.find("Zed's database").len(), 1);
+    }
+
+    #[test]
+    fn a_one_word_term_split_by_a_hyphen_is_found() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Loomwise".into(),
+            ..IdentityProfile::default()
+        });
+        let text = "loom-wise's platform and Loom-Wise, not loom-wiser or pay-loom";
+        let found: Vec<&str> = m
+            .find_misspelled(text, |_| false)
+            .iter()
+            .map(|x| &text[x.start..x.end])
+            .collect();
+        assert_eq!(found, vec!["loom-wise", "Loom-Wise"]);
     }
 
     #[test]
