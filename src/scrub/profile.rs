@@ -427,6 +427,23 @@ fn variants(term: &str) -> Vec<String> {
             out.push(initials);
         }
     }
+    // "M&F" is also written `mandf`, `m-and-f` and `MF` in slugs and chat.
+    if term.contains('&') {
+        for replacement in ["and", " and ", ""] {
+            let spelled = term.replace('&', replacement);
+            let words: Vec<&str> = spelled
+                .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+                .filter(|w| !w.is_empty())
+                .collect();
+            out.push(words.join(" "));
+            if words.len() > 1 {
+                for sep in ["-", "_", ""] {
+                    out.push(words.join(sep));
+                }
+            }
+        }
+    }
+    out.retain(|v| v.chars().count() >= 2);
     out.sort();
     out.dedup();
     out
@@ -476,6 +493,21 @@ mod tests {
         });
         assert!(m.find("we realized it").is_empty());
         assert_eq!(m.find("Zed's database").len(), 1);
+    }
+
+    #[test]
+    fn ampersands_are_spelled_out_in_slugs() {
+        let v = variants("M&F");
+        for expected in ["M&F", "MandF", "M and F", "M-and-F", "MF"] {
+            assert!(v.iter().any(|x| x == expected), "{expected} in {v:?}");
+        }
+        let v = variants("Marlow & Finch");
+        for expected in ["marlow-and-finch", "MarlowFinch", "Marlow and Finch"] {
+            assert!(
+                v.iter().any(|x| x.eq_ignore_ascii_case(expected)),
+                "{expected} in {v:?}"
+            );
+        }
     }
 
     #[test]
