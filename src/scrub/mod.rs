@@ -499,8 +499,18 @@ impl Scrubber {
             // A three-letter name ("Max") must match exactly: `MAX` and `max` are not it.
             let short_mismatch =
                 *kind == "person" && value.len() < 4 && &text[m.start()..m.end()] != value.as_str();
+            // An address found once is hidden where no rule saw it (`node.10.0.0.1`), but
+            // not inside a longer number (`10.0.0.12`, `v10.0.0.1`).
+            let inside_number = *kind == "ip"
+                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
+                    || bytes
+                        .get(m.end())
+                        .is_some_and(|b| b.is_ascii_alphanumeric())
+                    || (bytes.get(m.end()) == Some(&b'.')
+                        && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit())));
             if case_differs
                 || short_mismatch
+                || inside_number
                 || (wordlike
                     && ((m.start() > 0 && glued(bytes[m.start() - 1]))
                         || bytes.get(m.end()).is_some_and(|&b| glued(b))))
@@ -748,6 +758,7 @@ const PROPAGATED_KINDS: &[&str] = &[
     "phone",
     "email",
     "url",
+    "ip",
     "term",
 ];
 
@@ -1055,6 +1066,18 @@ mod tests {
             "host-1 failed over to host-2; host-1 came back"
         );
         assert_eq!(findings.len(), 3);
+    }
+
+    #[test]
+    fn an_address_found_once_is_hidden_where_no_rule_saw_it() {
+        let (out, _) = engine().scrub_text(
+            "host (10.0.0.1); node.10.0.0.1 failed; build v10.0.0.1",
+            &IdentityProfile::default(),
+        );
+        assert_eq!(
+            out.as_str(),
+            "host ([ip-1]); node.[ip-1] failed; build v10.0.0.1"
+        );
     }
 
     #[test]
