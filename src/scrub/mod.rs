@@ -491,7 +491,9 @@ impl Scrubber {
             }
             let (value, kind, canonical) = &values[m.pattern().as_usize()];
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
-            let glued = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+            // Letters of any script glue, punctuation does not: `Engin’s` (a curly
+            // apostrophe) is Engin, `Müller` is not `M`.
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
             // A name found as `Will` does not make every `will` a name.
             let case_differs = wordlike
                 && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
@@ -512,8 +514,8 @@ impl Scrubber {
                 || short_mismatch
                 || inside_number
                 || (wordlike
-                    && ((m.start() > 0 && glued(bytes[m.start() - 1]))
-                        || bytes.get(m.end()).is_some_and(|&b| glued(b))))
+                    && (glued(text[..m.start()].chars().next_back())
+                        || glued(text[m.end()..].chars().next())))
             {
                 continue;
             }
@@ -1078,6 +1080,15 @@ mod tests {
             out.as_str(),
             "host ([ip-1]); node.[ip-1] failed; build v10.0.0.1"
         );
+    }
+
+    #[test]
+    fn punctuation_beyond_ascii_does_not_shield_a_name() {
+        let (out, _) = engine().scrub_text(
+            "Engin Yilmaz joined. Later Engin\u{2019}s team rolled back; Engin\u{2014}the IC\u{2014}agreed.",
+            &IdentityProfile::default(),
+        );
+        assert!(!out.as_str().contains("Engin"), "{}", out.as_str());
     }
 
     #[test]
