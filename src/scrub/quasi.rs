@@ -19,7 +19,14 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
     match transform {
         Transform::Date => month_of(value).map(Generalised::Fixed),
         Transform::Time => {
-            if text_before.ends_with(['+', '-']) {
+            // A signed offset (`T+0:35`, `(-0:10)`) is relative already; a sign glued to a
+            // word (`run-14:32`) is only a hyphen.
+            let mut back = text_before.chars().rev();
+            if matches!(back.next(), Some('+' | '-'))
+                && back
+                    .next()
+                    .is_none_or(|c| matches!(c, 'T' | 't') || !c.is_alphanumeric())
+            {
                 return None;
             }
             clock_minute(value).map(|minute| Generalised::Clock { day: None, minute })
@@ -312,6 +319,9 @@ mod tests {
         assert_eq!(clock_minute("4pm"), Some(960));
         assert_eq!(offset((None, 23 * 60 + 50), None, 10), "T+0:20");
         assert_eq!(offset((None, 600), None, 590), "T-0:10");
+        assert!(parse(Transform::Time, "0:35", "at T+").is_none());
+        assert!(parse(Transform::Time, "0:10", "(-").is_none());
+        assert!(parse(Transform::Time, "14:32", "paged is-").is_some());
     }
 
     #[test]
