@@ -168,29 +168,18 @@ fn filter_query(base: &dyn Query, filters: &[Filter], skip: Option<usize>) -> Bo
 /// Per-field term queries for each stemmed term: what free text matches, with field weights.
 /// Words that name a recognised concept count less as text: the tag is the better signal.
 fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for t in terms {
-        let weight = if covered.contains(t) {
-            COVERED_TEXT_WEIGHT
-        } else {
-            1.0
-        };
-        for (field, boost) in [
-            (f.title, TITLE_BOOST),
-            (f.summary, SUMMARY_BOOST),
-            (f.body, 1.0),
-        ] {
-            let q = TermQuery::new(
-                Term::from_field_text(field, t),
-                IndexRecordOption::WithFreqs,
-            );
-            out.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), boost * weight)),
-            ));
-        }
-    }
-    out
+    terms
+        .iter()
+        .flat_map(|t| {
+            let weight = if covered.contains(t) {
+                COVERED_TEXT_WEIGHT
+            } else {
+                1.0
+            };
+            field_scorers(f, t, weight, false)
+        })
+        .map(|q| (Occur::Should, q))
+        .collect()
 }
 
 /// Matches without scoring: the score comes from the plan's scorers.
@@ -579,19 +568,13 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     // Strictest first: a report that matches everything the query names beats one that
     // matches part of it; requirements relax only while too little is found.
     let levels = requirement_levels(exact.units.len());
-    let mut found = None;
-    for (i, &required) in levels.iter().enumerate() {
-        let (top, tally) = execute(&exact, required)?;
-        let enough = tally.total >= RELAX_BELOW || i + 1 == levels.len();
-        found = Some((top, tally));
-        if enough {
+    let (mut addresses, mut tally) = execute(&exact, levels[0])?;
+    for &required in &levels[1..] {
+        if tally.total >= RELAX_BELOW {
             break;
         }
+        (addresses, tally) = execute(&exact, required)?;
     }
-    let (mut addresses, mut tally) = match found {
-        Some(f) => f,
-        None => execute(&exact, 0)?,
-    };
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
         let (top, t) = execute(&plan(&f, taxonomy, &u, true), 1)?;
