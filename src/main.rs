@@ -147,6 +147,9 @@ enum Command {
         /// Timed rounds of the query set.
         #[arg(long, default_value_t = 30)]
         rounds: usize,
+        /// For `query`: only the searches whose description contains this text.
+        #[arg(long)]
+        only: Option<String>,
         /// PostgreSQL URL for `pg` and `pg-drop`.
         #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
         pg_url: String,
@@ -453,6 +456,7 @@ async fn main() -> anyhow::Result<()> {
             step,
             corpus,
             rounds,
+            only,
             pg_url,
             listen,
             no_result_cache,
@@ -461,7 +465,7 @@ async fn main() -> anyhow::Result<()> {
                 config,
                 &step,
                 corpus,
-                rounds,
+                (rounds, only.as_deref()),
                 &pg_url,
                 listen,
                 no_result_cache,
@@ -797,7 +801,7 @@ async fn bench_search(
     mut config: Config,
     step: &str,
     corpus: Option<PathBuf>,
-    rounds: usize,
+    (rounds, only): (usize, Option<&str>),
     pg_url: &str,
     listen: std::net::SocketAddr,
     no_result_cache: bool,
@@ -821,7 +825,7 @@ async fn bench_search(
         }
         "query" => {
             let index = SearchIndex::open(&config.index_dir)?;
-            let (all, per_query) = bench::measure(&index, rounds)?;
+            let (all, per_query) = bench::measure(&index, rounds, only)?;
             for (q, p50, total) in per_query {
                 println!("  {p50:>8.2} ms  {total:>8} hits  {q}");
             }

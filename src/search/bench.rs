@@ -149,9 +149,17 @@ pub fn percentiles(mut ms: Vec<f64>) -> Latency {
     }
 }
 
-/// Runs every query `rounds` times after one warm-up round; also returns per-query medians.
-pub fn measure(index: &SearchIndex, rounds: usize) -> anyhow::Result<(Latency, PerQuery<usize>)> {
-    let qs = queries();
+/// Runs every query (or those whose description contains `only`) `rounds` times after one
+/// warm-up round; also returns per-query medians.
+pub fn measure(
+    index: &SearchIndex,
+    rounds: usize,
+    only: Option<&str>,
+) -> anyhow::Result<(Latency, PerQuery<usize>)> {
+    let qs: Vec<SearchQuery> = queries()
+        .into_iter()
+        .filter(|q| only.is_none_or(|o| describe(q).contains(o)))
+        .collect();
     let mut all = Vec::new();
     let mut per_query = Vec::new();
     for query in &qs {

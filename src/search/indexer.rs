@@ -161,6 +161,30 @@ pub fn index_reports(
     Ok(n as u64)
 }
 
+/// A report's tag tokens, each once: its technologies, their categories and its factors,
+/// and the same with a `1` for the first (main) one of each.
+fn concept_tokens(report: &PublicReport) -> std::collections::BTreeSet<String> {
+    let taxonomy = Taxonomy::bundled();
+    let c = &report.content;
+    let mut tokens = std::collections::BTreeSet::new();
+    for (i, id) in c.technology_ids().into_iter().enumerate() {
+        if let Some(t) = taxonomy.technology(id) {
+            for main in [false, i == 0] {
+                tokens.insert(super::query::concept_token("tech", main, &t.id));
+                tokens.insert(super::query::concept_token("category", main, &t.category));
+            }
+        }
+    }
+    for (i, id) in c.factor_ids().into_iter().enumerate() {
+        if let Some(fac) = taxonomy.factor(id) {
+            for main in [false, i == 0] {
+                tokens.insert(super::query::concept_token("factor", main, &fac.id));
+            }
+        }
+    }
+    tokens
+}
+
 /// The search document of a report. Ordering position is the outbox sequence, so the order
 /// of publication survives a rebuild.
 fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
@@ -218,6 +242,9 @@ fn document(f: &Fields, report: &PublicReport, seq: i64) -> TantivyDocument {
             }
             doc.add_facet(f.factor, facet);
         }
+    }
+    for token in concept_tokens(report) {
+        doc.add_text(f.concepts, token);
     }
     for id in c.technology_ids() {
         if let Some(i) = super::collect::tech_ord(id) {

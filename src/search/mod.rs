@@ -6,6 +6,7 @@ mod collect;
 pub mod eval;
 mod indexer;
 mod query;
+mod rank;
 mod understand;
 
 use std::num::NonZeroUsize;
@@ -24,7 +25,7 @@ pub use indexer::{Indexer, IndexerHandle, index_reports};
 pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder, period_key};
 
 /// Bump when the schema or the way documents are built changes: the index is rebuilt on start.
-pub const INDEX_SCHEMA_VERSION: u32 = 5;
+pub const INDEX_SCHEMA_VERSION: u32 = 6;
 const VERSION_FILE: &str = "commonplace-schema-version";
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,10 @@ pub(crate) struct Fields {
     pub text: Field,
     pub tech: Field,
     pub factor: Field,
+    /// Tag tokens (`tech:mysql`, `category:database`, `factor:…`, and `tech1:…` etc. for the
+    /// first, main, tag), each once per report and without norms, so a tag boost is a plain
+    /// term scorer with one score on every carrier (see `query::tag_points`).
+    pub concepts: Field,
     /// The first technology and factor of a report: what it is mainly about.
     pub tech_primary: Field,
     pub factor_primary: Field,
@@ -92,6 +97,12 @@ fn build_schema() -> (Schema, Fields) {
             .set_tokenizer("en_stem")
             .set_index_option(IndexRecordOption::Basic),
     );
+    let tags = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text_stored.clone()),
@@ -100,6 +111,7 @@ fn build_schema() -> (Schema, Fields) {
         text: b.add_text_field("text", matching),
         tech: b.add_facet_field("tech", FacetOptions::default()),
         factor: b.add_facet_field("factor", FacetOptions::default()),
+        concepts: b.add_text_field("concepts", tags),
         tech_primary: b.add_facet_field("tech_primary", FacetOptions::default()),
         factor_primary: b.add_facet_field("factor_primary", FacetOptions::default()),
         severity: b.add_text_field("severity", STRING),
@@ -133,6 +145,8 @@ pub struct SearchIndex {
     /// so repeated searches (popular queries, paging back) skip the work; a reload makes
     /// every entry stale at once, so a retracted report never comes back from here.
     results: Arc<Mutex<Option<ResultCache>>>,
+    /// Per segment, the documents carrying each facet value (see `collect::ValueBits`).
+    value_bits: Arc<collect::ValueBitsCache>,
 }
 
 /// Results by request key, each with the reader generation it was computed on.
@@ -181,6 +195,7 @@ impl SearchIndex {
             permits: Arc::new(tokio::sync::Semaphore::new(64)),
             visible: Arc::new(AtomicI64::new(0)),
             results: Arc::new(Mutex::new(None)),
+            value_bits: Arc::default(),
         };
         this.set_result_cache(RESULT_CACHE_ENTRIES);
         this.visible = Arc::new(AtomicI64::new(this.committed_seq()?));
@@ -191,6 +206,14 @@ impl SearchIndex {
     pub(crate) fn reload(&self, seq: i64) -> Result<(), SearchError> {
         self.reader.reload()?;
         self.visible.store(seq, Ordering::Release);
+        let live: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.value_bits.retain(&live);
         if let Some(cache) = self.result_cache().as_mut() {
             cache.clear();
         }

@@ -5,9 +5,10 @@ use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery,
+    MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -15,6 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
 use super::collect::{Dims, FacetCounter, KINDS, SEVERITIES, Tally};
+use super::rank::{self, Proximity, Ranking};
 use super::{Fields, SearchError, SearchIndex, understand};
 use crate::domain::submission::{ReportKind, Severity};
 use crate::domain::taxonomy::Concept;
@@ -241,14 +243,22 @@ fn field_scorers(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Vec<Box<dy
 struct Plan {
     units: Vec<Box<dyn Query>>,
     scorers: Vec<Box<dyn Query>>,
+    /// Every scorer is a plain term query (no typo tolerance), so ranking can prune.
+    prunable: bool,
 }
 
-fn plan(f: &Fields, taxonomy: &Taxonomy, u: &understand::Understanding, fuzzy: bool) -> Plan {
+fn plan(
+    searcher: &Searcher,
+    f: &Fields,
+    taxonomy: &Taxonomy,
+    u: &understand::Understanding,
+    fuzzy: bool,
+) -> Plan {
     let mut units: Vec<Box<dyn Query>> = Vec::new();
     let mut scorers: Vec<Box<dyn Query>> = Vec::new();
     let mut claimed: Vec<&str> = Vec::new();
     for (concept, stems) in u.concepts.iter().zip(&u.concept_stems) {
-        let Some(named) = concept_clause(f, taxonomy, concept) else {
+        let Some(named) = concept_clause(searcher, f, taxonomy, concept) else {
             continue;
         };
         let tagged = TermQuery::new(named.tagged, IndexRecordOption::Basic);
@@ -262,7 +272,7 @@ fn plan(f: &Fields, taxonomy: &Taxonomy, u: &understand::Understanding, fuzzy: b
             alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
         units.push(Box::new(BooleanQuery::new(alternatives)));
-        scorers.push(named.boost);
+        scorers.extend(named.boost);
         for s in stems {
             scorers.extend(field_scorers(f, s, COVERED_TEXT_WEIGHT, fuzzy));
         }
@@ -274,7 +284,11 @@ fn plan(f: &Fields, taxonomy: &Taxonomy, u: &understand::Understanding, fuzzy: b
             scorers.extend(field_scorers(f, t, 1.0, fuzzy));
         }
     }
-    Plan { units, scorers }
+    Plan {
+        units,
+        scorers,
+        prunable: !fuzzy,
+    }
 }
 
 /// Reports that match at least `required` of the units (all of them when `required` is
@@ -309,72 +323,74 @@ fn requirement_levels(units: usize) -> Vec<usize> {
     levels
 }
 
-/// Top hits and facet counts in one pass over the matches.
-fn top_and_counts(
-    searcher: &Searcher,
-    query: &dyn Query,
-    dims: Dims,
-    by_score: bool,
-    limit: usize,
-    offset: usize,
-) -> Result<(Vec<(f32, DocAddress)>, Tally), SearchError> {
-    let counter = FacetCounter { dims };
-    if by_score {
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        Ok(searcher.search(query, &(top, counter))?)
-    } else {
-        let top = TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_fast_field::<i64>("position", Order::Desc);
-        let (docs, tally) = searcher.search(query, &(top, counter))?;
-        Ok((docs.into_iter().map(|(_, a)| (0.0, a)).collect(), tally))
-    }
-}
-
-fn phrase_clauses(f: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+fn phrase_clauses(f: &Fields, terms: &[String]) -> Vec<Proximity> {
     if terms.len() < 2 || terms.len() > 6 {
-        return out;
+        return Vec::new();
     }
-    for (field, boost) in [
+    [
         (f.title, PHRASE_TITLE_BOOST),
         (f.summary, PHRASE_SUMMARY_BOOST),
-    ] {
-        let with_offsets = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (i, Term::from_field_text(field, t)))
-            .collect();
-        let q = PhraseQuery::new_with_offset_and_slop(with_offsets, PHRASE_SLOP);
-        out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-    }
-    out
+    ]
+    .into_iter()
+    .map(|(field, boost)| Proximity {
+        field,
+        words: terms.to_vec(),
+        slop: PHRASE_SLOP,
+        boost,
+    })
+    .collect()
 }
 
 /// A taxonomy concept in a query: its label, the tag term a report carries when tagged with
-/// it, and its boost (reports tagged with it get half, reports whose first, main, tag it is
-/// get the whole boost).
+/// it, and its boost as two tag scorers (reports tagged with it get half, reports whose
+/// first, main, tag it is get the whole boost).
 struct NamedConcept {
     label: String,
     tagged: Term,
-    boost: Box<dyn Query>,
+    boost: Vec<Box<dyn Query>>,
 }
 
-fn concept_clause(f: &Fields, taxonomy: &Taxonomy, concept: &Concept) -> Option<NamedConcept> {
-    let (field, primary, facet, label, boost) = match concept {
+/// The tag token of the `concepts` field: `tech:mysql`, or `tech1:mysql` for a main tag.
+pub(crate) fn concept_token(kind: &str, main: bool, id: &str) -> String {
+    format!("{kind}{}:{id}", if main { "1" } else { "" })
+}
+
+/// A term query on a tag token that scores exactly `points` on every report carrying it.
+/// Tag tokens occur once per report in a field without norms, so their BM25 is one constant
+/// per token; dividing the boost by it gives fixed points while the clause stays a plain
+/// term scorer, which is what block-max WAND prunes with.
+fn tag_points(searcher: &Searcher, term: Term, points: f32) -> Box<dyn Query> {
+    let per_report = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
+        .map(|w| w.score(FieldNormReader::fieldnorm_to_id(1), 1))
+        .unwrap_or(0.0);
+    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+    if per_report > 0.0 {
+        Box::new(BoostQuery::new(Box::new(query), points / per_report))
+    } else {
+        Box::new(query)
+    }
+}
+
+fn concept_clause(
+    searcher: &Searcher,
+    f: &Fields,
+    taxonomy: &Taxonomy,
+    concept: &Concept,
+) -> Option<NamedConcept> {
+    let (kind, id, facet, label, boost) = match concept {
         Concept::Technology(id) => {
             let t = taxonomy.technology(id)?;
             (
-                f.tech,
-                f.tech_primary,
+                "tech",
+                t.id.as_str(),
                 Facet::from_path(["tech", t.category.as_str(), t.id.as_str()]),
                 format!("technology:{}", t.id),
                 TECH_BOOST,
             )
         }
         Concept::Category(id) => (
-            f.tech,
-            f.tech_primary,
+            "category",
+            id.as_str(),
             Facet::from_path(["tech", id.as_str()]),
             format!("category:{id}"),
             CATEGORY_BOOST,
@@ -382,25 +398,27 @@ fn concept_clause(f: &Fields, taxonomy: &Taxonomy, concept: &Concept) -> Option<
         Concept::Factor(id) => {
             let fac = taxonomy.factor(id)?;
             (
-                f.factor,
-                f.factor_primary,
+                "factor",
+                fac.id.as_str(),
                 Facet::from_path(["factor", fac.group.as_str(), fac.id.as_str()]),
                 format!("factor:{}", fac.id),
                 FACTOR_BOOST,
             )
         }
     };
-    let half = |field| -> Box<dyn Query> {
-        let tagged = TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic);
-        Box::new(ConstScoreQuery::new(Box::new(tagged), boost / 2.0))
+    let field = if kind == "factor" { f.factor } else { f.tech };
+    let half = |main| {
+        let token = concept_token(kind, main, id);
+        tag_points(
+            searcher,
+            Term::from_field_text(f.concepts, &token),
+            boost / 2.0,
+        )
     };
     Some(NamedConcept {
         label,
         tagged: Term::from_facet(field, &facet),
-        boost: Box::new(BooleanQuery::new(vec![
-            (Occur::Should, half(field)),
-            (Occur::Should, half(primary)),
-        ])),
+        boost: vec![half(false), half(true)],
     })
 }
 
@@ -427,16 +445,16 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     let proximity = phrase_clauses(&f, &u.terms);
     let mut understood = Vec::new();
     for concept in &u.concepts {
-        if let Some(named) = concept_clause(&f, taxonomy, concept) {
+        if let Some(named) = concept_clause(&searcher, &f, taxonomy, concept) {
             understood.push(named.label);
         }
     }
     for (word, concept) in &u.corrections {
-        if let Some(named) = concept_clause(&f, taxonomy, concept) {
+        if let Some(named) = concept_clause(&searcher, &f, taxonomy, concept) {
             understood.push(format!("{word}→{}", named.label));
         }
     }
-    let exact = plan(&f, taxonomy, &u, false);
+    let exact = plan(&searcher, &f, taxonomy, &u, false);
     let ranked = !exact.units.is_empty();
 
     // Filters by dimension, for drill-sideways facet counts.
@@ -520,18 +538,12 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
     };
     let limit = q.limit.clamp(1, 100);
     let by_score = q.sort == SortOrder::Relevance && ranked;
-    // One pass ranks and counts what matches; facet dimensions with an active filter are
-    // counted again without their own filter (drill-sideways).
-    let execute = |plan: &Plan, required: usize| -> Result<_, SearchError> {
+    // A counting pass over what matches (which it keeps when ranking follows); facet
+    // dimensions with an active filter are counted again without their own filter
+    // (drill-sideways).
+    let count = |plan: &Plan, required: usize| -> Result<(Box<dyn Query>, Tally), SearchError> {
         let base = matching_query(&plan.units, required);
-        let query = if plan.units.is_empty() {
-            filter_query(base.as_ref(), &filters, None)
-        } else {
-            let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, base.box_clone())];
-            all.extend(plan.scorers.iter().map(|q| (Occur::Should, q.box_clone())));
-            all.extend(proximity.iter().map(|(o, q)| (*o, q.box_clone())));
-            filter_query(&BooleanQuery::new(all), &filters, None)
-        };
+        let matching = filter_query(base.as_ref(), &filters, None);
         let mut own = all_dims;
         for flt in &filters {
             own = Dims {
@@ -541,15 +553,24 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
                 kind: own.kind && !flt.dim.kind,
             };
         }
-        let (top, mut tally) =
-            top_and_counts(&searcher, query.as_ref(), own, by_score, limit, q.offset)?;
+        let counter = FacetCounter {
+            dims: own,
+            keep_matches: by_score,
+            value_bits: &index.value_bits,
+        };
+        let mut tally = searcher.search(matching.as_ref(), &counter)?;
         for (i, flt) in filters.iter().enumerate() {
             let dims = all_dims.only(flt.dim);
             if !(dims.tech || dims.factor || dims.severity || dims.kind) {
                 continue;
             }
             let sideways = filter_query(base.as_ref(), &filters, Some(i));
-            let t = searcher.search(sideways.as_ref(), &FacetCounter { dims })?;
+            let counter = FacetCounter {
+                dims,
+                keep_matches: false,
+                value_bits: &index.value_bits,
+            };
+            let t = searcher.search(sideways.as_ref(), &counter)?;
             if dims.tech {
                 tally.tech = t.tech;
             }
@@ -563,27 +584,46 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
                 tally.kind = t.kind;
             }
         }
-        Ok((top, tally))
+        Ok((matching, tally))
     };
     // Strictest first: a report that matches everything the query names beats one that
     // matches part of it; requirements relax only while too little is found.
     let levels = requirement_levels(exact.units.len());
-    let (mut addresses, mut tally) = execute(&exact, levels[0])?;
+    let (mut matching, mut tally) = count(&exact, levels[0])?;
     for &required in &levels[1..] {
         if tally.total >= RELAX_BELOW {
             break;
         }
-        (addresses, tally) = execute(&exact, required)?;
+        (matching, tally) = count(&exact, required)?;
     }
+    let mut chosen = exact;
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
-        let (top, t) = execute(&plan(&f, taxonomy, &u, true), 1)?;
+        let tolerant = plan(&searcher, &f, taxonomy, &u, true);
+        let (m, t) = count(&tolerant, 1)?;
         if t.total > tally.total {
-            addresses = top;
-            tally = t;
+            (matching, tally, chosen) = (m, t, tolerant);
             fuzzy = true;
         }
     }
+    let addresses = if by_score {
+        let ranking = Ranking {
+            matching: matching.as_ref(),
+            scorers: &chosen.scorers,
+            prunable: chosen.prunable,
+            proximity: &proximity,
+        };
+        rank::top(&searcher, &ranking, &tally, q.offset, limit)?
+    } else {
+        let newest = TopDocs::with_limit(limit)
+            .and_offset(q.offset)
+            .order_by_fast_field::<i64>("position", Order::Desc);
+        searcher
+            .search(matching.as_ref(), &newest)?
+            .into_iter()
+            .map(|(_, a)| (0.0, a))
+            .collect()
+    };
 
     let snippets = match &text_query {
         Some(tq) => {
@@ -681,14 +721,14 @@ pub(super) fn similar(
         .and_then(|s| serde_json::from_str(s).ok())
         .ok_or_else(|| SearchError::Task("index document without metadata".into()))?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for id in &meta.technologies {
-        if let Some(named) = concept_clause(&f, taxonomy, &Concept::Technology(id.clone())) {
-            clauses.push((Occur::Should, named.boost));
-        }
-    }
-    for id in &meta.factors {
-        if let Some(named) = concept_clause(&f, taxonomy, &Concept::Factor(id.clone())) {
-            clauses.push((Occur::Should, named.boost));
+    let concepts = meta
+        .technologies
+        .iter()
+        .map(|id| Concept::Technology(id.clone()))
+        .chain(meta.factors.iter().map(|id| Concept::Factor(id.clone())));
+    for concept in concepts {
+        if let Some(named) = concept_clause(&searcher, &f, taxonomy, &concept) {
+            clauses.extend(named.boost.into_iter().map(|q| (Occur::Should, q)));
         }
     }
     let text = |field| -> Vec<OwnedValue> {

@@ -1,0 +1,320 @@
+//! Ranking the matches: the best of a union of per-field and tag scorers (pruned with
+//! block-max WAND when the matches are many), then phrase proximity over a rescoring window.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::TopDocs;
+use tantivy::postings::Postings;
+use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, Term};
+
+use super::SearchError;
+use super::collect::{DocBits, Tally};
+
+/// Phrase proximity re-orders this many of the best matches; below them the order is the
+/// scorers' alone. Proximity only refines: a report outside the window would need a score
+/// far below the window's last to begin with.
+pub(crate) const RESCORE_WINDOW: usize = 40;
+/// Below this many matches, scoring each match directly is cheaper than walking a union of
+/// scorers that also visits reports the query does not match.
+const PRUNE_FROM: u64 = 20_000;
+
+/// What ranks a search's matches.
+pub(crate) struct Ranking<'a> {
+    /// Matches the reports to rank (units and filters); it scores nothing itself.
+    pub matching: &'a dyn Query,
+    /// Per-field BM25 and tag scorers; a report's score is their sum.
+    pub scorers: &'a [Box<dyn Query>],
+    /// Every scorer is a plain term query with frequencies, so block-max WAND applies.
+    pub prunable: bool,
+    /// Phrase proximity, added within the rescoring window.
+    pub proximity: &'a [Proximity],
+}
+
+/// The query's words close together and in order in one field: at most `slop` other words
+/// between them in all. Scored like one term with BM25 (idf summed over the words,
+/// frequency the number of such runs), times `boost`.
+pub(crate) struct Proximity {
+    pub field: Field,
+    pub words: Vec<String>,
+    pub slop: u32,
+    pub boost: Score,
+}
+
+/// The page `offset..offset + limit` of the matches counted in `tally`, best first; ties go
+/// to the earlier document.
+pub(crate) fn top(
+    searcher: &Searcher,
+    ranking: &Ranking,
+    tally: &Tally,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let want = (offset + limit).max(RESCORE_WINDOW);
+    let mut best = if ranking.prunable && tally.total >= PRUNE_FROM && !tally.matches.is_empty() {
+        pruned(searcher, ranking.scorers, tally, want)?
+    } else {
+        every_match(searcher, ranking, want)?
+    };
+    rescore(searcher, ranking.proximity, &mut best)?;
+    Ok(best.into_iter().skip(offset).take(limit).collect())
+}
+
+fn by_rank(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Scores every match: the matching query required, the scorers optional.
+fn every_match(
+    searcher: &Searcher,
+    ranking: &Ranking,
+    want: usize,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, ranking.matching.box_clone())];
+    clauses.extend(
+        ranking
+            .scorers
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone())),
+    );
+    let mut best = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(want))?;
+    best.sort_by(by_rank);
+    Ok(best)
+}
+
+/// Walks the union of the scorers with block-max WAND, which skips blocks of documents that
+/// cannot beat the current `want`-th score, and keeps only documents that matched. Every
+/// match carries at least one scorer's term (a tag or a word of the text), so none is
+/// missed. Segments run on the searcher's executor.
+fn pruned(
+    searcher: &Searcher,
+    scorers: &[Box<dyn Query>],
+    tally: &Tally,
+    want: usize,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let segments = searcher.segment_readers().iter().enumerate();
+    let per_segment = searcher.index().search_executor().map(
+        |(ord, reader)| -> tantivy::Result<Vec<(Score, DocAddress)>> {
+            let ord = ord as SegmentOrdinal;
+            let Some(matches) = tally.matches_in(ord) else {
+                return Ok(Vec::new());
+            };
+            // Only the scorers whose term this segment has: an absent term's empty posting
+            // list reads no frequencies, and WAND needs every scorer to. Statistics stay
+            // the searcher's, so scores agree across segments.
+            let mut present = Vec::new();
+            for scorer in scorers {
+                let mut found = false;
+                let mut lookup: tantivy::Result<()> = Ok(());
+                scorer.query_terms(&mut |term, _| {
+                    if lookup.is_ok() {
+                        match reader
+                            .inverted_index(term.field())
+                            .and_then(|ii| Ok(ii.get_term_info(term)?))
+                        {
+                            Ok(info) => found |= info.is_some(),
+                            Err(e) => lookup = Err(e),
+                        }
+                    }
+                });
+                lookup?;
+                if found {
+                    present.push((Occur::Should, scorer.box_clone()));
+                }
+            }
+            if present.is_empty() {
+                return Ok(Vec::new());
+            }
+            // No minimum of optional clauses: a pure union of term scorers, which WAND handles.
+            let union = BooleanQuery::with_minimum_required_clauses(present, 0);
+            let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            let mut best = BestOf::new(want);
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                best.offer(matches, doc, score)
+            })?;
+            Ok(best.into_addresses(ord))
+        },
+        segments,
+    )?;
+    let mut best: Vec<(Score, DocAddress)> = per_segment.into_iter().flatten().collect();
+    best.sort_by(by_rank);
+    best.truncate(want);
+    Ok(best)
+}
+
+/// The `capacity` best (score, document) pairs of one segment seen so far.
+struct BestOf {
+    capacity: usize,
+    /// Worst on top: the lowest score, and of equal scores the later document.
+    heap: BinaryHeap<Worst>,
+}
+
+struct Worst(Score, DocId);
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
+    }
+}
+
+impl BestOf {
+    fn new(capacity: usize) -> BestOf {
+        BestOf {
+            capacity,
+            heap: BinaryHeap::with_capacity(capacity + 1),
+        }
+    }
+
+    /// Takes a document the union scored if it matched; returns the score a document must
+    /// now beat. Documents arrive in increasing order, so a later one with an equal score
+    /// loses the tie, as the threshold's strict comparison already makes it.
+    fn offer(&mut self, matches: &DocBits, doc: DocId, score: Score) -> Score {
+        if matches.contains(doc) {
+            self.heap.push(Worst(score, doc));
+            if self.heap.len() > self.capacity {
+                self.heap.pop();
+            }
+        }
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.capacity => worst.0,
+            _ => Score::MIN,
+        }
+    }
+
+    fn into_addresses(self, segment: SegmentOrdinal) -> Vec<(Score, DocAddress)> {
+        self.heap
+            .into_iter()
+            .map(|Worst(score, doc)| (score, DocAddress::new(segment, doc)))
+            .collect()
+    }
+}
+
+/// Adds phrase proximity to the first `RESCORE_WINDOW` entries and re-orders them. Scores
+/// only grow, so the window stays ahead of everything after it. Only the window's documents
+/// are looked at: their positions are read directly rather than through a phrase scorer,
+/// which would first walk to the phrase's next occurrence anywhere in the segment.
+fn rescore(
+    searcher: &Searcher,
+    proximity: &[Proximity],
+    best: &mut [(Score, DocAddress)],
+) -> Result<(), SearchError> {
+    let window = best.len().min(RESCORE_WINDOW);
+    if window == 0 {
+        return Ok(());
+    }
+    let mut order: Vec<usize> = (0..window).collect();
+    order.sort_by_key(|&i| best[i].1);
+    for p in proximity {
+        let terms: Vec<Term> = p
+            .words
+            .iter()
+            .map(|w| Term::from_field_text(p.field, w))
+            .collect();
+        if terms.len() < 2 {
+            continue;
+        }
+        let weight = Bm25Weight::for_terms(searcher, &terms)?.boost_by(p.boost);
+        let mut positions: Vec<Vec<u32>> = vec![Vec::new(); terms.len()];
+        let mut at = 0;
+        while at < order.len() {
+            let segment = best[order[at]].1.segment_ord;
+            let end = at
+                + order[at..]
+                    .iter()
+                    .take_while(|&&i| best[i].1.segment_ord == segment)
+                    .count();
+            let reader = searcher.segment_reader(segment);
+            let index = reader.inverted_index(p.field)?;
+            let mut postings = Vec::with_capacity(terms.len());
+            for term in &terms {
+                match index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                    Some(list) => postings.push(list),
+                    None => break,
+                }
+            }
+            if postings.len() == terms.len() {
+                let norms = reader.get_fieldnorms_reader(p.field)?;
+                for &i in &order[at..end] {
+                    let doc = best[i].1.doc_id;
+                    let mut all_there = true;
+                    for (list, out) in postings.iter_mut().zip(positions.iter_mut()) {
+                        if list.doc() < doc {
+                            list.seek(doc);
+                        }
+                        all_there &= list.doc() == doc;
+                        if all_there {
+                            out.clear();
+                            list.positions(out);
+                        }
+                    }
+                    if !all_there {
+                        continue;
+                    }
+                    let runs = runs_in_order(&positions, p.slop);
+                    if runs > 0 {
+                        best[i].0 += weight.score(norms.fieldnorm_id(doc), runs);
+                    }
+                }
+            }
+            at = end;
+        }
+    }
+    best[..window].sort_by(by_rank);
+    Ok(())
+}
+
+/// How many occurrences of the first word start a run of every word in order with at most
+/// `slop` other words between them in all.
+fn runs_in_order(positions: &[Vec<u32>], slop: u32) -> u32 {
+    let Some((first, rest)) = positions.split_first() else {
+        return 0;
+    };
+    let mut runs = 0;
+    'start: for &start in first {
+        let (mut at, mut gaps) = (start, 0u32);
+        for next in rest {
+            let i = next.partition_point(|&p| p <= at);
+            let Some(&p) = next.get(i) else {
+                break 'start;
+            };
+            gaps += p - at - 1;
+            if gaps > slop {
+                continue 'start;
+            }
+            at = p;
+        }
+        runs += 1;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_in_order;
+
+    #[test]
+    fn runs_count_ordered_occurrences_within_the_slop() {
+        // "mysql replication": adjacent at 3-4, three words apart at 10-14.
+        let positions = vec![vec![3, 10], vec![4, 14]];
+        assert_eq!(runs_in_order(&positions, 0), 1);
+        assert_eq!(runs_in_order(&positions, 3), 2);
+        // Out of order never counts.
+        assert_eq!(runs_in_order(&[vec![5], vec![2]], 10), 0);
+        assert_eq!(runs_in_order(&[vec![1], vec![2], vec![9]], 5), 0);
+        assert_eq!(runs_in_order(&[vec![1], vec![2], vec![9]], 6), 1);
+    }
+}
