@@ -423,6 +423,14 @@ fn concept_clause(
 }
 
 pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+    run_with(index, q, rank::PRUNE_FROM)
+}
+
+fn run_with(
+    index: &SearchIndex,
+    q: &SearchQuery,
+    prune_from: u64,
+) -> Result<SearchResults, SearchError> {
     let taxonomy = Taxonomy::bundled();
     let f = index.fields;
     let searcher = index.reader.searcher();
@@ -612,6 +620,7 @@ pub(super) fn run(index: &SearchIndex, q: &SearchQuery) -> Result<SearchResults,
             scorers: &chosen.scorers,
             prunable: chosen.prunable,
             proximity: &proximity,
+            prune_from,
         };
         rank::top(&searcher, &ranking, &tally, q.offset, limit)?
     } else {
@@ -872,4 +881,62 @@ fn html_escape(text: &str) -> String {
     askama::filters::escape(text, askama::filters::Html)
         .map(|s| s.to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{eval, index_reports};
+
+    /// Pruning is an optimisation: block-max WAND over the union of scorers, kept to the
+    /// matches, must rank exactly as scoring every match does, on every page.
+    #[test]
+    fn pruned_ranking_equals_scoring_every_match() {
+        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index_reports(&index, corpus, 0).unwrap();
+        let mut compared = 0;
+        for j in &judged {
+            for offset in [0, 10, 35] {
+                let q = SearchQuery {
+                    text: j.text.clone(),
+                    technologies: j.technology.iter().cloned().collect(),
+                    factors: j.factor.iter().cloned().collect(),
+                    offset,
+                    limit: 10,
+                    ..SearchQuery::default()
+                };
+                let every = run_with(&index, &q, u64::MAX).unwrap();
+                let pruned = run_with(&index, &q, 0).unwrap();
+                let ids =
+                    |r: &SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+                let sc = |r: &SearchResults| {
+                    r.hits
+                        .iter()
+                        .map(|h| (h.id.clone(), h.score))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    ids(&every),
+                    ids(&pruned),
+                    "{:?} at {offset}: {:?} {:?}",
+                    q.text,
+                    sc(&every),
+                    sc(&pruned)
+                );
+                for (a, b) in every.hits.iter().zip(&pruned.hits) {
+                    assert!(
+                        (a.score - b.score).abs() < 1e-3,
+                        "{:?}: {a:?} {b:?}",
+                        q.text
+                    );
+                }
+                assert_eq!(every.total, pruned.total);
+                compared += every.hits.len();
+            }
+        }
+        assert!(compared > 300, "only {compared} hits compared");
+    }
 }

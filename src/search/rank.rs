@@ -19,7 +19,10 @@ use super::collect::{DocBits, Tally};
 pub(crate) const RESCORE_WINDOW: usize = 40;
 /// Below this many matches, scoring each match directly is cheaper than walking a union of
 /// scorers that also visits reports the query does not match.
-const PRUNE_FROM: u64 = 20_000;
+pub(crate) const PRUNE_FROM: u64 = 20_000;
+
+/// Candidates kept beyond the page and the rescoring window.
+const CUT_MARGIN: usize = 10;
 
 /// What ranks a search's matches.
 pub(crate) struct Ranking<'a> {
@@ -31,6 +34,8 @@ pub(crate) struct Ranking<'a> {
     pub prunable: bool,
     /// Phrase proximity, added within the rescoring window.
     pub proximity: &'a [Proximity],
+    /// Prune from this many matches on (`PRUNE_FROM`; tests force either way).
+    pub prune_from: u64,
 }
 
 /// The query's words close together and in order in one field: at most `slop` other words
@@ -52,12 +57,15 @@ pub(crate) fn top(
     offset: usize,
     limit: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let want = (offset + limit).max(RESCORE_WINDOW);
-    let mut best = if ranking.prunable && tally.total >= PRUNE_FROM && !tally.matches.is_empty() {
+    // A few more than the page needs, so that near-ties at the cut cannot change the page.
+    let want = (offset + limit).max(RESCORE_WINDOW) + CUT_MARGIN;
+    let prune = ranking.prunable && tally.total >= ranking.prune_from;
+    let mut best = if prune && !tally.matches.is_empty() {
         pruned(searcher, ranking.scorers, tally, want)?
     } else {
         every_match(searcher, ranking, want)?
     };
+    rescore_in_order(searcher, ranking.scorers, &mut best)?;
     rescore(searcher, ranking.proximity, &mut best)?;
     Ok(best.into_iter().skip(offset).take(limit).collect())
 }
@@ -201,6 +209,52 @@ impl BestOf {
             .map(|Worst(score, doc)| (score, DocAddress::new(segment, doc)))
             .collect()
     }
+}
+
+/// Recomputes the candidates' scores as the sum of the scorers in their given order. A
+/// union adds its scorers in whatever order their posting lists line up, so the same report
+/// can score a few ulps apart depending on the path (pruned or not) and on how documents
+/// fell into segments; equal reports would then swap places from one run to the next.
+fn rescore_in_order(
+    searcher: &Searcher,
+    scorers: &[Box<dyn Query>],
+    best: &mut Vec<(Score, DocAddress)>,
+) -> Result<(), SearchError> {
+    let weights = scorers
+        .iter()
+        .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut order: Vec<usize> = (0..best.len()).collect();
+    order.sort_by_key(|&i| best[i].1);
+    let mut parts: Vec<Vec<Score>> = vec![vec![0.0; weights.len()]; best.len()];
+    let mut at = 0;
+    while at < order.len() {
+        let segment = best[order[at]].1.segment_ord;
+        let end = at
+            + order[at..]
+                .iter()
+                .take_while(|&&i| best[i].1.segment_ord == segment)
+                .count();
+        let reader = searcher.segment_reader(segment);
+        for (w, weight) in weights.iter().enumerate() {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for &i in &order[at..end] {
+                let doc = best[i].1.doc_id;
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    parts[i][w] = scorer.score();
+                }
+            }
+        }
+        at = end;
+    }
+    for (entry, part) in best.iter_mut().zip(&parts) {
+        entry.0 = part.iter().sum();
+    }
+    best.sort_by(by_rank);
+    Ok(())
 }
 
 /// Adds phrase proximity to the first `RESCORE_WINDOW` entries and re-orders them. Scores
