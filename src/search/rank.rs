@@ -218,7 +218,7 @@ impl BestOf {
 fn rescore_in_order(
     searcher: &Searcher,
     scorers: &[Box<dyn Query>],
-    best: &mut Vec<(Score, DocAddress)>,
+    best: &mut [(Score, DocAddress)],
 ) -> Result<(), SearchError> {
     let weights = scorers
         .iter()
