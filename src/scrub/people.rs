@@ -807,28 +807,32 @@ impl PeopleDetector {
         const ROLES: &str = "processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender";
         let (keywords, keyword_pattern, patterns) = PATTERNS.get_or_init(|| {
             const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})";
+            // Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` makes the regex engine
+            // drop to its slowest matcher on the first non-ASCII byte, and every boundary
+            // here sits next to an ASCII letter of a keyword, where the ASCII boundary holds
+            // wherever the Unicode one does.
             let specs: Vec<(String, String)> = vec![
                 (
                     "partner|customer|client".to_string(),
-                    r"\b(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
+                    r"(?-u:\b)(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
                 ),
                 (
                     "dependen|relian|relies|depends".to_string(),
-                    format!(r"\b(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
+                    format!(r"(?-u:\b)(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
                 ),
                 (
                     "account team|account manager|contact".to_string(),
-                    format!(r"\b(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
+                    format!(r"(?-u:\b)(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
                 ),
                 (
                     ROLES.to_string(),
-                    format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLES})\b"),
+                    format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLES})(?-u:\b)"),
                 ),
                 (
                     "support|account team".to_string(),
-                    format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)\b"),
+                    format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)(?-u:\b)"),
                 ),
-                ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA\b")),
+                ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA(?-u:\b)")),
             ];
             let mut words = Vec::new();
             let mut owner = Vec::new();
