@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::ScrubError;
@@ -42,20 +43,20 @@ struct CompanyContext {
 /// Finds person names and company names in text.
 #[derive(Debug)]
 pub struct PeopleDetector {
-    given: HashSet<String>,
-    surnames: HashSet<String>,
+    given: FxHashSet<String>,
+    surnames: FxHashSet<String>,
     /// Names that are also ordinary words: they need context.
-    ambiguous: HashSet<String>,
+    ambiguous: FxHashSet<String>,
     /// Words that are never names, whatever precedes them.
-    never: HashSet<String>,
+    never: FxHashSet<String>,
     /// Ordinary English words: a capitalised one is a sentence start or a heading, not a name.
-    english: HashSet<String>,
-    strong_before: HashSet<String>,
-    before: HashSet<String>,
+    english: FxHashSet<String>,
+    strong_before: FxHashSet<String>,
+    before: FxHashSet<String>,
     before_phrases: Vec<Vec<String>>,
-    after: HashSet<String>,
+    after: FxHashSet<String>,
     after_phrases: Vec<Vec<String>>,
-    unit_words: HashSet<String>,
+    unit_words: FxHashSet<String>,
     companies: Option<AhoCorasick>,
     company_ambiguous: Vec<bool>,
     company_vendor: Vec<bool>,
@@ -80,7 +81,8 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn lower_set(text: &str) -> HashSet<String> {
+/// Dictionaries are fixed data looked up for every word of a report: a fast hash pays.
+fn lower_set(text: &str) -> FxHashSet<String> {
     lines(text).map(|l| l.to_lowercase()).collect()
 }
 
@@ -111,8 +113,8 @@ impl PeopleDetector {
                 .filter(|n| english.contains(*n) && !given.contains(*n))
                 .cloned(),
         );
-        let split = |items: &[String]| -> (HashSet<String>, Vec<Vec<String>>) {
-            let mut single = HashSet::new();
+        let split = |items: &[String]| -> (FxHashSet<String>, Vec<Vec<String>>) {
+            let mut single = FxHashSet::default();
             let mut phrases = Vec::new();
             for item in items {
                 let words: Vec<String> = item.split_whitespace().map(str::to_lowercase).collect();
