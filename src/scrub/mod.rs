@@ -601,8 +601,32 @@ impl Scrubber {
         for (i, rule) in packs.rules.iter().enumerate() {
             active[i] = rule.keywords.is_empty();
         }
-        for m in packs.keyword_matcher.find_overlapping_iter(text) {
-            active[packs.keyword_rule[m.pattern().as_usize()]] = true;
+        let bytes = text.as_bytes();
+        for (b, owners) in &packs.keyword_bytes {
+            if bytes.iter().any(|x| x.eq_ignore_ascii_case(b)) {
+                for &i in owners {
+                    active[i] = true;
+                }
+            }
+        }
+        // Keywords of rules already switched on need not be looked for any more.
+        let mut pending = packs
+            .keyword_rule
+            .iter()
+            .filter(|&&i| !active[i])
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if pending > 0 {
+            for m in packs.keyword_matcher.find_overlapping_iter(text) {
+                let rule = packs.keyword_rule[m.pattern().as_usize()];
+                if !active[rule] {
+                    active[rule] = true;
+                    pending -= 1;
+                    if pending == 0 {
+                        break;
+                    }
+                }
+            }
         }
         let mut out = Vec::new();
         for (priority, rule) in packs.rules.iter().enumerate() {
