@@ -458,6 +458,19 @@ impl Scrubber {
                 }
             }
         }
+        // Generalised values are looked for again too, and get the same rewrite: a clock time
+        // glued where no rule takes it (`db-0.14:32`) would give away the time that became
+        // an offset elsewhere. Index i of `rewrites` belongs to value i; `None` for identifiers.
+        let mut rewrites: Vec<Option<Generalised>> = vec![None; values.len()];
+        for (c, end) in chosen {
+            if let Some(g) = &c.generalised {
+                let v = &text[c.start..*end];
+                if v.len() >= 4 && seen.insert(v.to_lowercase()) {
+                    values.push((v.to_string(), c.kind, v.to_lowercase()));
+                    rewrites.push(Some(g.clone()));
+                }
+            }
+        }
         // The given name of a full name found once ("June Smirnov") is the same person when
         // it appears alone and capitalised ("June replayed the jobs"), even without context.
         let mut given = Vec::new();
@@ -490,6 +503,7 @@ impl Scrubber {
                 continue;
             }
             let (value, kind, canonical) = &values[m.pattern().as_usize()];
+            let rewrite = rewrites.get(m.pattern().as_usize()).cloned().flatten();
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
             // Letters of any script glue, punctuation does not: `Engin’s` (a curly
             // apostrophe) is Engin, `Müller` is not `M`.
@@ -510,9 +524,17 @@ impl Scrubber {
                         .is_some_and(|b| b.is_ascii_alphanumeric())
                     || (bytes.get(m.end()) == Some(&b'.')
                         && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit())));
+            // A generalised value inside a longer figure (`114:32`, `14:32:10`) is another
+            // value, not this one.
+            let inside_figure = rewrite.is_some()
+                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_digit())
+                    || bytes.get(m.end()).is_some_and(|b| b.is_ascii_digit())
+                    || (matches!(bytes.get(m.end()), Some(b'.' | b':' | b','))
+                        && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit())));
             if case_differs
                 || short_mismatch
                 || inside_number
+                || inside_figure
                 || (wordlike
                     && (glued(text[..m.start()].chars().next_back())
                         || glued(text[m.end()..].chars().next())))
@@ -521,6 +543,7 @@ impl Scrubber {
             }
             let mut c = Candidate::new(m.start(), m.end(), kind, "propagated", usize::MAX);
             c.canonical = Some(canonical.clone());
+            c.generalised = rewrite;
             out.push(c);
         }
         out
@@ -601,8 +624,32 @@ impl Scrubber {
         for (i, rule) in packs.rules.iter().enumerate() {
             active[i] = rule.keywords.is_empty();
         }
-        for m in packs.keyword_matcher.find_overlapping_iter(text) {
-            active[packs.keyword_rule[m.pattern().as_usize()]] = true;
+        let bytes = text.as_bytes();
+        for (b, owners) in &packs.keyword_bytes {
+            if bytes.iter().any(|x| x.eq_ignore_ascii_case(b)) {
+                for &i in owners {
+                    active[i] = true;
+                }
+            }
+        }
+        // Keywords of rules already switched on need not be looked for any more.
+        let mut pending = packs
+            .keyword_rule
+            .iter()
+            .filter(|&&i| !active[i])
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if pending > 0 {
+            for m in packs.keyword_matcher.find_overlapping_iter(text) {
+                let rule = packs.keyword_rule[m.pattern().as_usize()];
+                if !active[rule] {
+                    active[rule] = true;
+                    pending -= 1;
+                    if pending == 0 {
+                        break;
+                    }
+                }
+            }
         }
         let mut out = Vec::new();
         for (priority, rule) in packs.rules.iter().enumerate() {
@@ -1079,6 +1126,18 @@ mod tests {
         assert_eq!(
             out.as_str(),
             "host ([ip-1]); node.[ip-1] failed; build v10.0.0.1"
+        );
+    }
+
+    #[test]
+    fn a_generalised_time_is_hidden_where_no_rule_saw_it() {
+        let (out, _) = engine().scrub_text(
+            "Paged at 14:32 about db-0.14:32; build 114:32 and 14:32:10 are other values",
+            &IdentityProfile::default(),
+        );
+        assert_eq!(
+            out.as_str(),
+            "Paged at T+0:00 about db-0.T+0:00; build 114:32 and T+0:00 are other values"
         );
     }
 

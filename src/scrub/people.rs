@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::ScrubError;
@@ -42,20 +43,20 @@ struct CompanyContext {
 /// Finds person names and company names in text.
 #[derive(Debug)]
 pub struct PeopleDetector {
-    given: HashSet<String>,
-    surnames: HashSet<String>,
+    given: FxHashSet<String>,
+    surnames: FxHashSet<String>,
     /// Names that are also ordinary words: they need context.
-    ambiguous: HashSet<String>,
+    ambiguous: FxHashSet<String>,
     /// Words that are never names, whatever precedes them.
-    never: HashSet<String>,
+    never: FxHashSet<String>,
     /// Ordinary English words: a capitalised one is a sentence start or a heading, not a name.
-    english: HashSet<String>,
-    strong_before: HashSet<String>,
-    before: HashSet<String>,
+    english: FxHashSet<String>,
+    strong_before: FxHashSet<String>,
+    before: FxHashSet<String>,
     before_phrases: Vec<Vec<String>>,
-    after: HashSet<String>,
+    after: FxHashSet<String>,
     after_phrases: Vec<Vec<String>>,
-    unit_words: HashSet<String>,
+    unit_words: FxHashSet<String>,
     companies: Option<AhoCorasick>,
     company_ambiguous: Vec<bool>,
     company_vendor: Vec<bool>,
@@ -80,7 +81,8 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn lower_set(text: &str) -> HashSet<String> {
+/// Dictionaries are fixed data looked up for every word of a report: a fast hash pays.
+fn lower_set(text: &str) -> FxHashSet<String> {
     lines(text).map(|l| l.to_lowercase()).collect()
 }
 
@@ -111,8 +113,8 @@ impl PeopleDetector {
                 .filter(|n| english.contains(*n) && !given.contains(*n))
                 .cloned(),
         );
-        let split = |items: &[String]| -> (HashSet<String>, Vec<Vec<String>>) {
-            let mut single = HashSet::new();
+        let split = |items: &[String]| -> (FxHashSet<String>, Vec<Vec<String>>) {
+            let mut single = FxHashSet::default();
             let mut phrases = Vec::new();
             for item in items {
                 let words: Vec<String> = item.split_whitespace().map(str::to_lowercase).collect();
@@ -807,28 +809,32 @@ impl PeopleDetector {
         const ROLES: &str = "processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender";
         let (keywords, keyword_pattern, patterns) = PATTERNS.get_or_init(|| {
             const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})";
+            // Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` makes the regex engine
+            // drop to its slowest matcher on the first non-ASCII byte, and every boundary
+            // here sits next to an ASCII letter of a keyword, where the ASCII boundary holds
+            // wherever the Unicode one does.
             let specs: Vec<(String, String)> = vec![
                 (
                     "partner|customer|client".to_string(),
-                    r"\b(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
+                    r"(?-u:\b)(?i:partners?|customers?|clients?)\s+(the\s+[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})".to_string(),
                 ),
                 (
                     "dependen|relian|relies|depends".to_string(),
-                    format!(r"\b(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
+                    format!(r"(?-u:\b)(?i:dependency|dependencies|reliance|relies|depends|dependent)\s+on\s+{NAME}"),
                 ),
                 (
                     "account team|account manager|contact".to_string(),
-                    format!(r"\b(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
+                    format!(r"(?-u:\b)(?i:account team|account manager|contact|contacts)\s+(?:at|for|from)\s+{NAME}"),
                 ),
                 (
                     ROLES.to_string(),
-                    format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLES})\b"),
+                    format!(r"{NAME},\s+(?:our|their|a|an|the)\s+(?:[a-z-]+\s+){{0,3}}(?:{ROLES})(?-u:\b)"),
                 ),
                 (
                     "support|account team".to_string(),
-                    format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)\b"),
+                    format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)(?-u:\b)"),
                 ),
-                ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA\b")),
+                ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA(?-u:\b)")),
             ];
             let mut words = Vec::new();
             let mut owner = Vec::new();

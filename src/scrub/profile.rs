@@ -220,6 +220,10 @@ impl ProfileMatcher {
         }
         let bytes = text.as_bytes();
         let mut out = self.find_hyphen_split(text);
+        // Buffers reused for every word: most capitalised words are looked up and dropped,
+        // and an allocation per word and per deletion cost more than the lookups.
+        let mut lower = String::new();
+        let mut variant = String::new();
         let mut i = 0;
         while i < bytes.len() {
             if !bytes[i].is_ascii_uppercase() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
@@ -237,21 +241,20 @@ impl ProfileMatcher {
             if word.len() < MIN_FUZZY_LEN - 1 || word.len() > 40 {
                 continue;
             }
-            let lower = word.to_ascii_lowercase();
+            lower.clear();
+            lower.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
             let mut hit = None;
-            for variant in deletions(&lower) {
-                if let Some(ids) = self.fuzzy.get(&variant) {
+            any_deletion(&lower, &mut variant, |v| {
+                if let Some(ids) = self.fuzzy.get(v) {
                     hit = ids.iter().copied().find(|&id| {
                         let term = &self.fuzzy_terms[id].0;
                         *term != lower && strsim::damerau_levenshtein(term, &lower) == 1
                     });
-                    if hit.is_some() {
-                        break;
-                    }
                 }
-            }
+                hit.is_some()
+            });
             // The whole misspelt phrase first, so no word of it is left behind.
-            if let Some((end, target)) = self.misspelled_phrase(text, &lower, i) {
+            if let Some((end, target)) = self.misspelled_phrase(text, &lower, i, &mut variant) {
                 out.push(ProfileMatch {
                     start,
                     end,
@@ -327,27 +330,53 @@ impl ProfileMatcher {
 
     /// A misspelt first word followed by the rest of a multi-word term, exactly: the end
     /// of the whole phrase and its target.
-    fn misspelled_phrase(&self, text: &str, word: &str, word_end: usize) -> Option<(usize, usize)> {
+    fn misspelled_phrase(
+        &self,
+        text: &str,
+        word: &str,
+        word_end: usize,
+        buf: &mut String,
+    ) -> Option<(usize, usize)> {
+        if self.phrase_index.is_empty() {
+            return None;
+        }
         let rest_of_text = &text[word_end..];
-        for variant in deletions(word) {
-            let Some(ids) = self.phrase_index.get(&variant) else {
-                continue;
+        let mut found = None;
+        any_deletion(word, buf, |variant| {
+            let Some(ids) = self.phrase_index.get(variant) else {
+                return false;
             };
-            for &id in ids {
+            found = ids.iter().find_map(|&id| {
                 let (first, rest, target) = &self.phrases[id];
-                if first != word
+                (first != word
                     && strsim::damerau_levenshtein(first, word) == 1
                     && rest_of_text
                         .get(..rest.len())
                         .is_some_and(|r| r.eq_ignore_ascii_case(rest))
-                    && !rest_of_text[rest.len()..].starts_with(|c: char| c.is_alphanumeric())
-                {
-                    return Some((word_end + rest.len(), *target));
-                }
-            }
-        }
-        None
+                    && !rest_of_text[rest.len()..].starts_with(|c: char| c.is_alphanumeric()))
+                .then_some((word_end + rest.len(), *target))
+            });
+            found.is_some()
+        });
+        found
     }
+}
+
+/// Calls `visit` with the word, then each of its one-letter deletions (built in `buf`), until
+/// it returns true; the scan-time form of `deletions`, without an allocation per variant.
+fn any_deletion(word: &str, buf: &mut String, mut visit: impl FnMut(&str) -> bool) -> bool {
+    if visit(word) {
+        return true;
+    }
+    for (i, c) in word.char_indices() {
+        buf.clear();
+        buf.push_str(&word[..i]);
+        buf.push_str(&word[i + c.len_utf8()..]);
+        if visit(buf) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The word and each of its one-letter deletions.
