@@ -1,13 +1,13 @@
-//! Facet counting over dense taxonomy ordinals kept in fast fields: one non-scoring pass
-//! counts the matches and their technologies, factors, severities and kinds.
+//! Matching and facet counting on per-segment document sets: the query's units walked once,
+//! facet filters and counts read from per-value sets of the taxonomy ordinals in fast fields.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::domain::Taxonomy;
 
@@ -92,17 +92,6 @@ pub(crate) struct Dims {
     pub kind: bool,
 }
 
-impl Dims {
-    pub(crate) fn only(self, keep: Dims) -> Dims {
-        Dims {
-            tech: self.tech && keep.tech,
-            factor: self.factor && keep.factor,
-            severity: self.severity && keep.severity,
-            kind: self.kind && keep.kind,
-        }
-    }
-}
-
 /// The documents of one segment that matched: a ranking pass that visits more documents
 /// than match (a union of scorers) keeps only these.
 #[derive(Debug, Clone, Default)]
@@ -139,7 +128,57 @@ impl DocBits {
         count_common_portable(&self.words, &other.words)
     }
 
-    fn docs(&self) -> impl Iterator<Item = DocId> + '_ {
+    fn and(&mut self, other: &DocBits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+    }
+
+    fn or(&mut self, other: &DocBits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    fn len(&self) -> u64 {
+        self.count_common(self)
+    }
+
+    /// The documents a query matches in a segment, deleted ones included (callers intersect
+    /// with the live documents).
+    fn of(weight: &dyn Weight, reader: &SegmentReader) -> tantivy::Result<DocBits> {
+        let mut bits = DocBits::with_max_doc(reader.max_doc());
+        weight.for_each_no_score(reader, &mut |docs| {
+            for doc in docs {
+                bits.insert(*doc);
+            }
+        })?;
+        Ok(bits)
+    }
+
+    /// The segment's live documents.
+    fn alive(reader: &SegmentReader) -> DocBits {
+        let max_doc = reader.max_doc();
+        let mut bits = DocBits::with_max_doc(max_doc);
+        match reader.alive_bitset() {
+            Some(alive) => {
+                for doc in alive.iter_alive() {
+                    bits.insert(doc);
+                }
+            }
+            None => {
+                bits.words.fill(u64::MAX);
+                if !max_doc.is_multiple_of(64)
+                    && let Some(last) = bits.words.last_mut()
+                {
+                    *last = (1 << (max_doc % 64)) - 1;
+                }
+            }
+        }
+        bits
+    }
+
+    pub(crate) fn docs(&self) -> impl Iterator<Item = DocId> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &word)| {
             let mut w = word;
             std::iter::from_fn(move || {
@@ -182,20 +221,27 @@ pub(crate) struct ValueBits {
 }
 
 impl ValueBits {
+    /// The documents carrying any of `values` in dimension `dim` (0 severity, 1 kind,
+    /// 2 technology, 3 factor).
+    fn any_of(&self, dim: usize, values: &[usize], max_doc: DocId) -> DocBits {
+        let mut out = DocBits::with_max_doc(max_doc);
+        let by_value = match dim {
+            0 => &self.severity,
+            1 => &self.kind,
+            2 => &self.tech,
+            _ => &self.factor,
+        };
+        for (value, docs) in by_value {
+            if values.contains(value) {
+                out.or(docs);
+            }
+        }
+        out
+    }
+
     fn build(reader: &SegmentReader) -> tantivy::Result<ValueBits> {
         let max_doc = reader.max_doc();
-        let counter = SegmentCounter::open(
-            reader,
-            Dims {
-                tech: true,
-                factor: true,
-                severity: true,
-                kind: true,
-            },
-            0,
-            false,
-            None,
-        )?;
+        let columns = ValueReader::open(reader)?;
         let mut by_value: [Vec<Option<DocBits>>; 4] = Default::default();
         let mut add = |dim: usize, value: usize, doc: DocId| {
             let values = &mut by_value[dim];
@@ -207,7 +253,7 @@ impl ValueBits {
                 .insert(doc);
         };
         for doc in 0..max_doc {
-            counter.visit_values(doc, &mut add);
+            columns.visit(doc, &mut add);
         }
         let [severity, kind, tech, factor] = by_value.map(|values| {
             values
@@ -307,209 +353,216 @@ impl Tally {
     }
 }
 
-pub(crate) struct FacetCounter<'a> {
+/// One condition of a filter: a query, and when it is one facet dimension's values (a
+/// technology, all technologies of a category, a severity…), those values, so that counting
+/// can read the per-value document sets instead of walking posting lists.
+pub(crate) struct Clause {
+    pub query: Box<dyn Query>,
+    /// (dimension: 0 severity, 1 kind, 2 technology, 3 factor; any of these ordinals).
+    pub values: Option<(usize, Vec<usize>)>,
+}
+
+/// A filter of a search: every clause must hold. `dims` is the facet dimension it narrows,
+/// which drill-sideways counts without it.
+pub(crate) struct Filter {
     pub dims: Dims,
-    /// Also keep which documents matched (`Tally::matches`).
-    pub keep_matches: bool,
-    pub value_bits: &'a ValueBitsCache,
+    pub clauses: Vec<Clause>,
 }
 
-/// From this share of a segment's documents on (1 in `DENSE_FROM`), matches are counted
-/// per value with popcounts rather than per document.
-const DENSE_FROM: u32 = 16;
-
-pub(crate) struct SegmentCounter {
-    tally: Tally,
-    dims: Dims,
-    segment: SegmentOrdinal,
-    keep_matches: bool,
-    /// The matches so far; counted when the segment is done.
-    matched: DocBits,
-    value_bits: Option<Arc<ValueBits>>,
-    pack: Option<Column<u64>>,
-    tech: Option<Column<u64>>,
-    factor: Option<Column<u64>>,
-    severity: Option<Column<u64>>,
-    kind: Option<Column<u64>>,
+/// Counts the reports that match at least `required` of `units` (every live report when
+/// there are none) and every filter: the total, the facet dimensions `own` (those without an active filter), and each
+/// filtered dimension with every filter but its own (drill-sideways). Works on per-segment
+/// document sets: the units' posting lists are walked once, filters on facet values are read
+/// from `ValueBits`, and every count is an AND and a popcount. With `keep`, the matches stay
+/// in the tally for ranking.
+pub(crate) fn count(
+    searcher: &Searcher,
+    units: &[Box<dyn Query>],
+    required: usize,
+    filters: &[Filter],
+    own: Dims,
+    cache: &ValueBitsCache,
+    keep: bool,
+) -> tantivy::Result<Tally> {
+    let scoring = EnableScoring::disabled_from_searcher(searcher);
+    let units = units
+        .iter()
+        .map(|q| q.weight(scoring))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let filters = filters
+        .iter()
+        .map(|f| -> tantivy::Result<_> {
+            let clauses = f
+                .clauses
+                .iter()
+                .map(|c| -> tantivy::Result<_> {
+                    Ok(match &c.values {
+                        Some((dim, values)) => Err((*dim, values.as_slice())),
+                        None => Ok(c.query.weight(scoring)?),
+                    })
+                })
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            Ok((f.dims, clauses))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let segments = searcher.segment_readers().iter().enumerate();
+    let tallies = searcher.index().search_executor().map(
+        |(ord, reader)| -> tantivy::Result<Tally> {
+            let values = cache.get(reader)?;
+            let max_doc = reader.max_doc();
+            let mut base = DocBits::alive(reader);
+            if !units.is_empty() {
+                let each = units
+                    .iter()
+                    .map(|w| DocBits::of(w.as_ref(), reader))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                base.and(&at_least(&each, required, max_doc));
+            }
+            let mut narrowed = Vec::with_capacity(filters.len());
+            for (_, clauses) in &filters {
+                let mut bits: Option<DocBits> = None;
+                for clause in clauses {
+                    let docs = match clause {
+                        Err((dim, wanted)) => values.any_of(*dim, wanted, max_doc),
+                        Ok(w) => DocBits::of(w.as_ref(), reader)?,
+                    };
+                    match &mut bits {
+                        Some(b) => b.and(&docs),
+                        None => bits = Some(docs),
+                    }
+                }
+                narrowed.push(bits);
+            }
+            let all_but = |skip: Option<usize>| {
+                let mut m = base.clone();
+                for (i, bits) in narrowed.iter().enumerate() {
+                    if Some(i) != skip
+                        && let Some(b) = bits
+                    {
+                        m.and(b);
+                    }
+                }
+                m
+            };
+            let matches = all_but(None);
+            let mut tally = Tally::new();
+            tally.total = matches.len();
+            count_by_value(&matches, &values, own, &mut tally);
+            for (i, (dims, _)) in filters.iter().enumerate() {
+                if dims.tech || dims.factor || dims.severity || dims.kind {
+                    count_by_value(&all_but(Some(i)), &values, *dims, &mut tally);
+                }
+            }
+            if keep {
+                tally.matches.push((ord as SegmentOrdinal, matches));
+            }
+            Ok(tally)
+        },
+        segments,
+    )?;
+    let mut out = Tally::new();
+    for t in tallies {
+        out.add(t);
+    }
+    Ok(out)
 }
 
-impl Collector for FacetCounter<'_> {
-    type Fruit = Tally;
-    type Child = SegmentCounter;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentCounter> {
-        let any = self.dims.tech || self.dims.factor || self.dims.severity || self.dims.kind;
-        // Value bits pay off on large segments; small fresh ones are counted per document.
-        let value_bits = if any && reader.max_doc() >= 64 * 1024 {
-            Some(self.value_bits.get(reader)?)
-        } else {
-            None
-        };
-        SegmentCounter::open(reader, self.dims, segment, self.keep_matches, value_bits)
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
-        let mut out = Tally::new();
-        for f in fruits {
-            out.add(f);
+/// The documents in at least `required` of `sets` (all of them when `required` is their
+/// number): `reached[j]` holds the documents seen in at least j sets so far.
+fn at_least(sets: &[DocBits], required: usize, max_doc: DocId) -> DocBits {
+    let required = required.clamp(1, sets.len().max(1));
+    let mut reached: Vec<DocBits> = vec![DocBits::with_max_doc(max_doc); required + 1];
+    reached[0].words.fill(u64::MAX);
+    for set in sets {
+        for j in (1..=required).rev() {
+            let (below, from) = reached.split_at_mut(j);
+            for ((r, b), s) in from[0]
+                .words
+                .iter_mut()
+                .zip(&below[j - 1].words)
+                .zip(&set.words)
+            {
+                *r |= b & s;
+            }
         }
-        Ok(out)
     }
+    reached.pop().unwrap_or_default()
 }
 
-impl SegmentCounter {
-    fn open(
-        reader: &SegmentReader,
-        dims: Dims,
-        segment: SegmentOrdinal,
-        keep_matches: bool,
-        value_bits: Option<Arc<ValueBits>>,
-    ) -> tantivy::Result<SegmentCounter> {
+/// Adds the per-value counts of `matched` in dimensions `dims`: one AND and popcount each.
+fn count_by_value(matched: &DocBits, values: &ValueBits, dims: Dims, t: &mut Tally) {
+    let fill = |on: bool, out: &mut [u64], bits: &[(usize, DocBits)]| {
+        if !on {
+            return;
+        }
+        for (value, docs) in bits {
+            if let Some(n) = out.get_mut(*value) {
+                *n += matched.count_common(docs);
+            }
+        }
+    };
+    fill(dims.severity, &mut t.severity, &values.severity);
+    fill(dims.kind, &mut t.kind, &values.kind);
+    fill(dims.tech, &mut t.tech, &values.tech);
+    fill(dims.factor, &mut t.factor, &values.factor);
+}
+
+/// Reads a segment's facet values per document: the packed column, or the multi-valued
+/// columns for reports with more tags than the pack holds.
+struct ValueReader {
+    pack: Column<u64>,
+    tech: Column<u64>,
+    factor: Column<u64>,
+    severity: Column<u64>,
+    kind: Column<u64>,
+}
+
+impl ValueReader {
+    fn open(reader: &SegmentReader) -> tantivy::Result<ValueReader> {
         let ff = reader.fast_fields();
-        let column = |on: bool, name: &str| -> tantivy::Result<Option<Column<u64>>> {
-            if on { ff.u64(name).map(Some) } else { Ok(None) }
-        };
-        let any = dims.tech || dims.factor || dims.severity || dims.kind;
-        Ok(SegmentCounter {
-            tally: Tally::new(),
-            dims,
-            segment,
-            keep_matches,
-            matched: DocBits::with_max_doc(reader.max_doc()),
-            value_bits,
-            pack: column(any, "facet_pack")?,
-            tech: column(dims.tech, "tech_ord")?,
-            factor: column(dims.factor, "factor_ord")?,
-            severity: column(dims.severity, "severity_ord")?,
-            kind: column(dims.kind, "kind_ord")?,
+        Ok(ValueReader {
+            pack: ff.u64("facet_pack")?,
+            tech: ff.u64("tech_ord")?,
+            factor: ff.u64("factor_ord")?,
+            severity: ff.u64("severity_ord")?,
+            kind: ff.u64("kind_ord")?,
         })
     }
 
-    /// Calls `add(dimension, value, doc)` for each facet value of `doc` in the counted
-    /// dimensions (0 severity, 1 kind, 2 technology, 3 factor).
-    fn visit_values(&self, doc: DocId, add: &mut impl FnMut(usize, usize, DocId)) {
-        let packed = self.pack.as_ref().and_then(|c| c.first(doc));
-        let d = self.dims;
-        match packed {
+    /// Calls `add(dimension, value, doc)` for each facet value of `doc` (dimensions: 0
+    /// severity, 1 kind, 2 technology, 3 factor).
+    fn visit(&self, doc: DocId, add: &mut impl FnMut(usize, usize, DocId)) {
+        match self.pack.first(doc) {
             Some(v) if v & OVERFLOW == 0 => {
-                if d.severity {
-                    add(0, (v & ((1 << SEV_BITS) - 1)) as usize % 5, doc);
-                }
-                if d.kind {
-                    add(1, ((v >> KIND_SHIFT) & 1) as usize, doc);
-                }
-                if d.tech {
-                    for i in 0..3 {
-                        let o = (v >> (TECH_SHIFT + i * TECH_BITS)) & ((1 << TECH_BITS) - 1);
-                        if o == 0 {
-                            break;
-                        }
-                        add(2, o as usize - 1, doc);
+                add(0, (v & ((1 << SEV_BITS) - 1)) as usize % 5, doc);
+                add(1, ((v >> KIND_SHIFT) & 1) as usize, doc);
+                for i in 0..3 {
+                    let o = (v >> (TECH_SHIFT + i * TECH_BITS)) & ((1 << TECH_BITS) - 1);
+                    if o == 0 {
+                        break;
                     }
+                    add(2, o as usize - 1, doc);
                 }
-                if d.factor {
-                    for i in 0..3 {
-                        let o = (v >> (FACTOR_SHIFT + i * FACTOR_BITS)) & ((1 << FACTOR_BITS) - 1);
-                        if o == 0 {
-                            break;
-                        }
-                        add(3, o as usize - 1, doc);
+                for i in 0..3 {
+                    let o = (v >> (FACTOR_SHIFT + i * FACTOR_BITS)) & ((1 << FACTOR_BITS) - 1);
+                    if o == 0 {
+                        break;
                     }
+                    add(3, o as usize - 1, doc);
                 }
             }
             _ => {
                 for (dim, column) in [(2, &self.tech), (3, &self.factor)] {
-                    if let Some(c) = column {
-                        for v in c.values_for_doc(doc) {
-                            add(dim, v as usize, doc);
-                        }
+                    for v in column.values_for_doc(doc) {
+                        add(dim, v as usize, doc);
                     }
                 }
                 for (dim, column) in [(0, &self.severity), (1, &self.kind)] {
-                    if let Some(v) = column.as_ref().and_then(|c| c.first(doc)) {
+                    if let Some(v) = column.first(doc) {
                         add(dim, v as usize, doc);
                     }
                 }
             }
         }
-    }
-
-    /// Counts the matches one document at a time.
-    fn count_each(&mut self) {
-        let mut tally = std::mem::take(&mut self.tally);
-        let mut add = |dim: usize, value: usize, _doc: DocId| {
-            let slot = match dim {
-                0 => tally.severity.get_mut(value),
-                1 => tally.kind.get_mut(value),
-                2 => tally.tech.get_mut(value),
-                _ => tally.factor.get_mut(value),
-            };
-            if let Some(n) = slot {
-                *n += 1;
-            }
-        };
-        for doc in self.matched.docs() {
-            self.visit_values(doc, &mut add);
-        }
-        self.tally = tally;
-    }
-
-    /// Counts the matches per value: one AND and popcount each.
-    fn count_by_value(&mut self, values: &ValueBits) {
-        let d = self.dims;
-        let t = &mut self.tally;
-        let matched = &self.matched;
-        let fill = |on: bool, out: &mut [u64], bits: &[(usize, DocBits)]| {
-            if !on {
-                return;
-            }
-            for (value, docs) in bits {
-                if let Some(n) = out.get_mut(*value) {
-                    *n += matched.count_common(docs);
-                }
-            }
-        };
-        fill(d.severity, &mut t.severity, &values.severity);
-        fill(d.kind, &mut t.kind, &values.kind);
-        fill(d.tech, &mut t.tech, &values.tech);
-        fill(d.factor, &mut t.factor, &values.factor);
-    }
-}
-
-impl SegmentCollector for SegmentCounter {
-    type Fruit = Tally;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.tally.total += 1;
-        self.matched.insert(doc);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        self.tally.total += docs.len() as u64;
-        for doc in docs {
-            self.matched.insert(*doc);
-        }
-    }
-
-    fn harvest(mut self) -> Tally {
-        let dense =
-            self.tally.total * u64::from(DENSE_FROM) >= self.matched.words.len() as u64 * 64;
-        match self.value_bits.take() {
-            Some(values) if dense => self.count_by_value(&values),
-            _ => self.count_each(),
-        }
-        if self.keep_matches {
-            let matched = std::mem::take(&mut self.matched);
-            self.tally.matches.push((self.segment, matched));
-        }
-        self.tally
     }
 }

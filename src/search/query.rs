@@ -7,15 +7,15 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
-    AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery,
-    MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
+    Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery,
+    Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-use super::collect::{Dims, FacetCounter, KINDS, SEVERITIES, Tally};
+use super::collect::{self, Clause, Dims, Filter, KINDS, SEVERITIES, Tally};
 use super::rank::{self, Proximity, Ranking};
 use super::{Fields, SearchError, SearchIndex, understand};
 use crate::domain::submission::{ReportKind, Severity};
@@ -142,31 +142,6 @@ pub fn period_key(period: &str) -> Option<i64> {
     (1..=4).contains(&quarter).then_some(year * 10 + quarter)
 }
 
-/// One filter dimension with its clauses (all must match).
-struct Filter {
-    dim: Dims,
-    clauses: Vec<Box<dyn Query>>,
-}
-
-fn filter_query(base: &dyn Query, filters: &[Filter], skip: Option<usize>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, base.box_clone())];
-    for (i, f) in filters.iter().enumerate() {
-        if Some(i) == skip {
-            continue;
-        }
-        for c in &f.clauses {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(c.box_clone(), 0.0)),
-            ));
-        }
-    }
-    if clauses.len() == 1 {
-        return base.box_clone();
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
 /// Per-field term queries for each stemmed term: what free text matches, with field weights.
 /// Words that name a recognised concept count less as text: the tag is the better signal.
 fn text_clauses(f: &Fields, terms: &[String], covered: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
@@ -288,25 +263,6 @@ fn plan(
         units,
         scorers,
         prunable: !fuzzy,
-    }
-}
-
-/// Reports that match at least `required` of the units (all of them when `required` is
-/// their number); every report when there are none.
-fn matching_query(units: &[Box<dyn Query>], required: usize) -> Box<dyn Query> {
-    match units {
-        [] => Box::new(AllQuery),
-        [one] => one.box_clone(),
-        _ if required >= units.len() => Box::new(BooleanQuery::new(
-            units.iter().map(|q| (Occur::Must, q.box_clone())).collect(),
-        )),
-        _ => Box::new(BooleanQuery::with_minimum_required_clauses(
-            units
-                .iter()
-                .map(|q| (Occur::Should, q.box_clone()))
-                .collect(),
-            required.max(1),
-        )),
     }
 }
 
@@ -477,7 +433,7 @@ fn run_with(
     };
     if !q.technologies.is_empty() {
         filters.push(Filter {
-            dim: tech_dim,
+            dims: tech_dim,
             clauses: q
                 .technologies
                 .iter()
@@ -487,7 +443,7 @@ fn run_with(
     }
     if !q.factors.is_empty() {
         filters.push(Filter {
-            dim: factor_dim,
+            dims: factor_dim,
             clauses: q
                 .factors
                 .iter()
@@ -496,23 +452,31 @@ fn run_with(
         });
     }
     if let Some(sev) = q.severity {
-        let term = Term::from_field_text(f.severity, &enum_str(&sev));
+        let name = enum_str(&sev);
+        let term = Term::from_field_text(f.severity, &name);
         filters.push(Filter {
-            dim: Dims {
+            dims: Dims {
                 severity: true,
                 ..Dims::default()
             },
-            clauses: vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))],
+            clauses: vec![Clause {
+                query: Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                values: Some((0, vec![collect::severity_ord(&name) as usize])),
+            }],
         });
     }
     if let Some(kind) = q.kind {
-        let term = Term::from_field_text(f.kind, &enum_str(&kind));
+        let name = enum_str(&kind);
+        let term = Term::from_field_text(f.kind, &name);
         filters.push(Filter {
-            dim: Dims {
+            dims: Dims {
                 kind: true,
                 ..Dims::default()
             },
-            clauses: vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))],
+            clauses: vec![Clause {
+                query: Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                values: Some((1, vec![collect::kind_ord(&name) as usize])),
+            }],
         });
     }
     let from = q.period_from.as_deref().and_then(period_key);
@@ -523,18 +487,24 @@ fn run_with(
             None => Bound::Unbounded,
         };
         filters.push(Filter {
-            dim: Dims::default(),
-            clauses: vec![Box::new(RangeQuery::new(bound(from), bound(to)))],
+            dims: Dims::default(),
+            clauses: vec![Clause {
+                query: Box::new(RangeQuery::new(bound(from), bound(to))),
+                values: None,
+            }],
         });
     }
     let snapshot = q.snapshot.unwrap_or_else(|| index.visible_seq());
     if q.snapshot.is_some() {
         filters.push(Filter {
-            dim: Dims::default(),
-            clauses: vec![Box::new(RangeQuery::new(
-                Bound::Unbounded,
-                Bound::Included(Term::from_field_i64(f.position, snapshot)),
-            ))],
+            dims: Dims::default(),
+            clauses: vec![Clause {
+                query: Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(f.position, snapshot)),
+                )),
+                values: None,
+            }],
         });
     }
 
@@ -546,77 +516,51 @@ fn run_with(
     };
     let limit = q.limit.clamp(1, 100);
     let by_score = q.sort == SortOrder::Relevance && ranked;
-    // A counting pass over what matches (which it keeps when ranking follows); facet
-    // dimensions with an active filter are counted again without their own filter
-    // (drill-sideways).
-    let count = |plan: &Plan, required: usize| -> Result<(Box<dyn Query>, Tally), SearchError> {
-        let base = matching_query(&plan.units, required);
-        let matching = filter_query(base.as_ref(), &filters, None);
-        let mut own = all_dims;
-        for flt in &filters {
-            own = Dims {
-                tech: own.tech && !flt.dim.tech,
-                factor: own.factor && !flt.dim.factor,
-                severity: own.severity && !flt.dim.severity,
-                kind: own.kind && !flt.dim.kind,
-            };
-        }
-        let counter = FacetCounter {
-            dims: own,
-            keep_matches: by_score,
-            value_bits: &index.value_bits,
+    // One counting pass: the total, the facets, drill-sideways counts of filtered
+    // dimensions, and the matches themselves for ranking.
+    let mut own = all_dims;
+    for flt in &filters {
+        own = Dims {
+            tech: own.tech && !flt.dims.tech,
+            factor: own.factor && !flt.dims.factor,
+            severity: own.severity && !flt.dims.severity,
+            kind: own.kind && !flt.dims.kind,
         };
-        let mut tally = searcher.search(matching.as_ref(), &counter)?;
-        for (i, flt) in filters.iter().enumerate() {
-            let dims = all_dims.only(flt.dim);
-            if !(dims.tech || dims.factor || dims.severity || dims.kind) {
-                continue;
-            }
-            let sideways = filter_query(base.as_ref(), &filters, Some(i));
-            let counter = FacetCounter {
-                dims,
-                keep_matches: false,
-                value_bits: &index.value_bits,
-            };
-            let t = searcher.search(sideways.as_ref(), &counter)?;
-            if dims.tech {
-                tally.tech = t.tech;
-            }
-            if dims.factor {
-                tally.factor = t.factor;
-            }
-            if dims.severity {
-                tally.severity = t.severity;
-            }
-            if dims.kind {
-                tally.kind = t.kind;
-            }
-        }
-        Ok((matching, tally))
+    }
+    let count = |plan: &Plan, required: usize| -> Result<Tally, SearchError> {
+        let tally = collect::count(
+            &searcher,
+            &plan.units,
+            required,
+            &filters,
+            own,
+            &index.value_bits,
+            true,
+        )?;
+        Ok(tally)
     };
     // Strictest first: a report that matches everything the query names beats one that
     // matches part of it; requirements relax only while too little is found.
     let levels = requirement_levels(exact.units.len());
-    let (mut matching, mut tally) = count(&exact, levels[0])?;
+    let mut tally = count(&exact, levels[0])?;
     for &required in &levels[1..] {
         if tally.total >= RELAX_BELOW {
             break;
         }
-        (matching, tally) = count(&exact, required)?;
+        tally = count(&exact, required)?;
     }
     let mut chosen = exact;
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
         let tolerant = plan(&searcher, &f, taxonomy, &u, true);
-        let (m, t) = count(&tolerant, 1)?;
+        let t = count(&tolerant, 1)?;
         if t.total > tally.total {
-            (matching, tally, chosen) = (m, t, tolerant);
+            (tally, chosen) = (t, tolerant);
             fuzzy = true;
         }
     }
     let addresses = if by_score {
         let ranking = Ranking {
-            matching: matching.as_ref(),
             scorers: &chosen.scorers,
             prunable: chosen.prunable,
             proximity: &proximity,
@@ -624,14 +568,7 @@ fn run_with(
         };
         rank::top(&searcher, &ranking, &tally, q.offset, limit)?
     } else {
-        let newest = TopDocs::with_limit(limit)
-            .and_offset(q.offset)
-            .order_by_fast_field::<i64>("position", Order::Desc);
-        searcher
-            .search(matching.as_ref(), &newest)?
-            .into_iter()
-            .map(|(_, a)| (0.0, a))
-            .collect()
+        rank::newest(&searcher, &tally, q.offset, limit)?
     };
 
     let snippets = match &text_query {
@@ -836,34 +773,61 @@ fn factor_facet_term(field: tantivy::schema::Field, group: &str, id: Option<&str
 }
 
 /// A technology id/alias, or a category id, as a filter. Unknown values match nothing.
-fn technology_filter(
-    field: tantivy::schema::Field,
-    taxonomy: &Taxonomy,
-    value: &str,
-) -> Box<dyn Query> {
-    let term = if let Some(t) = taxonomy.technology(value) {
-        tech_facet_term(field, &t.category, Some(&t.id))
+fn technology_filter(field: tantivy::schema::Field, taxonomy: &Taxonomy, value: &str) -> Clause {
+    let (term, ids): (Term, Vec<&str>) = if let Some(t) = taxonomy.technology(value) {
+        (
+            tech_facet_term(field, &t.category, Some(&t.id)),
+            vec![t.id.as_str()],
+        )
     } else if taxonomy.category(value).is_some() {
-        tech_facet_term(field, value, None)
+        let members = taxonomy
+            .technologies
+            .iter()
+            .filter(|t| t.category == value)
+            .map(|t| t.id.as_str())
+            .collect();
+        (tech_facet_term(field, value, None), members)
     } else {
-        tech_facet_term(field, "unknown", Some(value))
+        (tech_facet_term(field, "unknown", Some(value)), Vec::new())
     };
-    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    let ords = ids
+        .into_iter()
+        .filter_map(collect::tech_ord)
+        .map(|o| o as usize)
+        .collect();
+    Clause {
+        query: Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        values: Some((2, ords)),
+    }
 }
 
-fn factor_filter(
-    field: tantivy::schema::Field,
-    taxonomy: &Taxonomy,
-    value: &str,
-) -> Box<dyn Query> {
-    let term = if let Some(f) = taxonomy.factor(value) {
-        factor_facet_term(field, &f.group, Some(&f.id))
+/// A factor id, or a factor group id, as a filter. Unknown values match nothing.
+fn factor_filter(field: tantivy::schema::Field, taxonomy: &Taxonomy, value: &str) -> Clause {
+    let (term, ids): (Term, Vec<&str>) = if let Some(x) = taxonomy.factor(value) {
+        (
+            factor_facet_term(field, &x.group, Some(&x.id)),
+            vec![x.id.as_str()],
+        )
     } else if taxonomy.group(value).is_some() {
-        factor_facet_term(field, value, None)
+        let members = taxonomy
+            .factors
+            .iter()
+            .filter(|x| x.group == value)
+            .map(|x| x.id.as_str())
+            .collect();
+        (factor_facet_term(field, value, None), members)
     } else {
-        factor_facet_term(field, "unknown", Some(value))
+        (factor_facet_term(field, "unknown", Some(value)), Vec::new())
     };
-    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    let ords = ids
+        .into_iter()
+        .filter_map(collect::factor_ord)
+        .map(|o| o as usize)
+        .collect();
+    Clause {
+        query: Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        values: Some((3, ords)),
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {
