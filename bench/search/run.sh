@@ -4,6 +4,7 @@
 #
 #   bash bench/search/run.sh            # 100k then 1M
 #   SIZES=100000 bash bench/search/run.sh
+#   SKIP_PG=1 bash bench/search/run.sh   # tantivy only
 #
 # Needs: a release build (built here), python3, wrk (apt-get install wrk), PostgreSQL at
 # $PG_URL (default postgres://postgres@127.0.0.1:5432/test; only table bench_reports is
@@ -66,6 +67,7 @@ for l in sys.stdin:
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   done
 
+  if [ -n "${SKIP_PG:-}" ]; then continue; fi
   step "$N: PostgreSQL full-text search on the same corpus"
   timeout 5400 "$BIN" bench-search pg --corpus "$CORPUS" --rounds "$(( ROUNDS < 10 ? ROUNDS : 10 ))" --pg-url "$PG_URL"
   "$BIN" bench-search pg-drop --pg-url "$PG_URL"
