@@ -1,5 +1,5 @@
 //! Ranking the matches: the best of a union of per-field and tag scorers (pruned with
-//! block-max WAND when the matches are many), then phrase proximity over a rescoring window.
+//! block-max WAND unless typo tolerance is on), then phrase proximity over a rescoring window.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
