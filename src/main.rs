@@ -158,6 +158,10 @@ enum Command {
         /// For `serve`: answer every search from the index, never from the result cache.
         #[arg(long)]
         no_result_cache: bool,
+        /// For `query` and `serve`: walk every unit's posting lists on every search, never
+        /// reading a dense unit's cached document set.
+        #[arg(long)]
+        no_unit_cache: bool,
     },
     /// Write schema/submission.schema.json from the Rust types.
     Schema {
@@ -460,6 +464,7 @@ async fn main() -> anyhow::Result<()> {
             pg_url,
             listen,
             no_result_cache,
+            no_unit_cache,
         } => {
             bench_search(
                 config,
@@ -468,7 +473,7 @@ async fn main() -> anyhow::Result<()> {
                 (rounds, only.as_deref()),
                 &pg_url,
                 listen,
-                no_result_cache,
+                (no_result_cache, no_unit_cache),
             )
             .await
         }
@@ -804,7 +809,7 @@ async fn bench_search(
     (rounds, only): (usize, Option<&str>),
     pg_url: &str,
     listen: std::net::SocketAddr,
-    no_result_cache: bool,
+    (no_result_cache, no_unit_cache): (bool, bool),
 ) -> anyhow::Result<()> {
     use commonplace::search::bench;
     let corpus = || corpus.clone().context("--corpus is required for this step");
@@ -825,6 +830,9 @@ async fn bench_search(
         }
         "query" => {
             let index = SearchIndex::open(&config.index_dir)?;
+            if no_unit_cache {
+                index.set_unit_cache(0);
+            }
             let (all, per_query) = bench::measure(&index, rounds, only)?;
             for (q, p50, total) in per_query {
                 println!("  {p50:>8.2} ms  {total:>8} hits  {q}");
@@ -843,10 +851,14 @@ async fn bench_search(
             if no_result_cache {
                 state.index.set_result_cache(0);
             }
+            if no_unit_cache {
+                state.index.set_unit_cache(0);
+            }
             let listener = tokio::net::TcpListener::bind(listen).await?;
             println!(
-                "serving the benchmark index on http://{listen} (search not rate limited, result cache {})",
-                if no_result_cache { "off" } else { "on" }
+                "serving the benchmark index on http://{listen} (search not rate limited, result cache {}, unit cache {})",
+                if no_result_cache { "off" } else { "on" },
+                if no_unit_cache { "off" } else { "on" }
             );
             let app = commonplace::http::router(state)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();

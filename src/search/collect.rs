@@ -140,7 +140,7 @@ impl DocBits {
         }
     }
 
-    fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.count_common(self)
     }
 
@@ -176,6 +176,20 @@ impl DocBits {
             }
         }
         bits
+    }
+
+    /// The documents from the highest id down.
+    pub(crate) fn docs_descending(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.words.iter().enumerate().rev().flat_map(|(i, &word)| {
+            let mut w = word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = 63 - w.leading_zeros();
+                    w &= !(1 << bit);
+                    (i * 64) as DocId + bit
+                })
+            })
+        })
     }
 
     pub(crate) fn docs(&self) -> impl Iterator<Item = DocId> + '_ {
@@ -302,6 +316,126 @@ impl ValueBitsCache {
     }
 }
 
+/// The document sets of dense units (a word or concept found in many reports) by segment
+/// and unit. Walking a posting list of hundreds of thousands of documents costs milliseconds;
+/// the same set as bits costs an eighth of a byte per document and is combined in
+/// microseconds, and the frequent words are exactly the ones queries share (the same idea
+/// as a search engine's filter cache). Sets of segments merged away are dropped when the
+/// reader reloads; deleted documents are removed by the live set at every count, so an
+/// entry never goes stale. Least recently used entries go first beyond the byte budget.
+pub(crate) struct UnitBitsCache {
+    state: Mutex<UnitBitsState>,
+}
+
+struct UnitBitsState {
+    budget: usize,
+    bytes: usize,
+    entries: lru::LruCache<(SegmentId, String), Arc<DocBits>>,
+}
+
+/// How much memory the unit cache holds by default: about 500 dense units at a million
+/// reports.
+pub(crate) const UNIT_CACHE_BYTES: usize = 64 << 20;
+
+impl Default for UnitBitsCache {
+    fn default() -> Self {
+        UnitBitsCache {
+            state: Mutex::new(UnitBitsState {
+                budget: UNIT_CACHE_BYTES,
+                bytes: 0,
+                entries: lru::LruCache::unbounded(),
+            }),
+        }
+    }
+}
+
+impl UnitBitsCache {
+    /// The documents of `reader`'s segment that `weight` (the unit `key`) matches, deleted
+    /// ones included.
+    fn get(
+        &self,
+        key: &str,
+        weight: &dyn Weight,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Arc<DocBits>> {
+        let id = (reader.segment_id(), key.to_string());
+        if let Some(found) = self.lock().entries.get(&id) {
+            return Ok(found.clone());
+        }
+        let bits = Arc::new(DocBits::of(weight, reader)?);
+        let size = bits.words.len() * 8;
+        // A sparse set is cheap to walk again and would crowd dense ones out.
+        if bits.len() * 64 >= u64::from(reader.max_doc()) {
+            let mut state = self.lock();
+            if size <= state.budget && state.entries.put(id, bits.clone()).is_none() {
+                state.bytes += size;
+                while state.bytes > state.budget {
+                    match state.entries.pop_lru() {
+                        Some((_, old)) => state.bytes -= old.words.len() * 8,
+                        None => break,
+                    }
+                }
+            }
+        }
+        Ok(bits)
+    }
+
+    /// Sets the byte budget (0 turns caching off, as benchmarks of the cold path do) and
+    /// drops what no longer fits.
+    pub(crate) fn set_budget(&self, bytes: usize) {
+        let mut state = self.lock();
+        state.budget = bytes;
+        while state.bytes > state.budget {
+            match state.entries.pop_lru() {
+                Some((_, old)) => state.bytes -= old.words.len() * 8,
+                None => break,
+            }
+        }
+    }
+
+    /// How many sets are cached.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Keeps only the entries of `live` segments.
+    pub(crate) fn retain(&self, live: &[SegmentId]) {
+        let mut state = self.lock();
+        let stale: Vec<_> = state
+            .entries
+            .iter()
+            .filter(|((segment, _), _)| !live.contains(segment))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in stale {
+            if let Some(old) = state.entries.pop(&key) {
+                state.bytes -= old.words.len() * 8;
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, UnitBitsState> {
+        // A panic while holding the lock leaves a consistent map (each step is whole).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Per-segment document sets shared by every search on one index.
+#[derive(Default)]
+pub(crate) struct SegmentSets {
+    pub values: ValueBitsCache,
+    pub units: UnitBitsCache,
+}
+
+impl SegmentSets {
+    /// Keeps only the entries of `live` segments.
+    pub(crate) fn retain(&self, live: &[SegmentId]) {
+        self.values.retain(live);
+        self.units.retain(live);
+    }
+}
+
 /// Counts per ordinal, plus the number of matching documents (and, when asked for, which).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tally {
@@ -381,13 +515,14 @@ pub(crate) fn count(
     required: usize,
     filters: &[Filter],
     own: Dims,
-    cache: &ValueBitsCache,
+    sets: &SegmentSets,
     keep: bool,
 ) -> tantivy::Result<Tally> {
     let scoring = EnableScoring::disabled_from_searcher(searcher);
+    // A unit's key is its full description: every term, field and option it matches on.
     let units = units
         .iter()
-        .map(|q| q.weight(scoring))
+        .map(|q| Ok((format!("{q:?}"), q.weight(scoring)?)))
         .collect::<tantivy::Result<Vec<_>>>()?;
     let filters = filters
         .iter()
@@ -408,13 +543,13 @@ pub(crate) fn count(
     let segments = searcher.segment_readers().iter().enumerate();
     let tallies = searcher.index().search_executor().map(
         |(ord, reader)| -> tantivy::Result<Tally> {
-            let values = cache.get(reader)?;
+            let values = sets.values.get(reader)?;
             let max_doc = reader.max_doc();
             let mut base = DocBits::alive(reader);
             if !units.is_empty() {
                 let each = units
                     .iter()
-                    .map(|w| DocBits::of(w.as_ref(), reader))
+                    .map(|(key, w)| sets.units.get(key, w.as_ref(), reader))
                     .collect::<tantivy::Result<Vec<_>>>()?;
                 base.and(&at_least(&each, required, max_doc));
             }
@@ -469,7 +604,7 @@ pub(crate) fn count(
 
 /// The documents in at least `required` of `sets` (all of them when `required` is their
 /// number): `reached[j]` holds the documents seen in at least j sets so far.
-fn at_least(sets: &[DocBits], required: usize, max_doc: DocId) -> DocBits {
+fn at_least(sets: &[Arc<DocBits>], required: usize, max_doc: DocId) -> DocBits {
     let required = required.clamp(1, sets.len().max(1));
     let mut reached: Vec<DocBits> = vec![DocBits::with_max_doc(max_doc); required + 1];
     reached[0].words.fill(u64::MAX);
@@ -564,5 +699,24 @@ impl ValueReader {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocBits;
+
+    #[test]
+    fn document_sets_list_their_documents_both_ways() {
+        let mut bits = DocBits::with_max_doc(200);
+        for doc in [0, 1, 63, 64, 130, 199] {
+            bits.insert(doc);
+        }
+        let up: Vec<_> = bits.docs().collect();
+        let mut down: Vec<_> = bits.docs_descending().collect();
+        assert_eq!(up, [0, 1, 63, 64, 130, 199]);
+        down.reverse();
+        assert_eq!(down, up);
+        assert_eq!(bits.len(), 6);
     }
 }

@@ -145,8 +145,9 @@ pub struct SearchIndex {
     /// so repeated searches (popular queries, paging back) skip the work; a reload makes
     /// every entry stale at once, so a retracted report never comes back from here.
     results: Arc<Mutex<Option<ResultCache>>>,
-    /// Per segment, the documents carrying each facet value (see `collect::ValueBits`).
-    value_bits: Arc<collect::ValueBitsCache>,
+    /// Per segment, the documents carrying each facet value and those of dense units (see
+    /// `collect::SegmentSets`).
+    sets: Arc<collect::SegmentSets>,
 }
 
 /// Results by request key, each with the reader generation it was computed on.
@@ -195,7 +196,7 @@ impl SearchIndex {
             permits: Arc::new(tokio::sync::Semaphore::new(64)),
             visible: Arc::new(AtomicI64::new(0)),
             results: Arc::new(Mutex::new(None)),
-            value_bits: Arc::default(),
+            sets: Arc::default(),
         };
         this.set_result_cache(RESULT_CACHE_ENTRIES);
         this.visible = Arc::new(AtomicI64::new(this.committed_seq()?));
@@ -213,11 +214,17 @@ impl SearchIndex {
             .iter()
             .map(|r| r.segment_id())
             .collect();
-        self.value_bits.retain(&live);
+        self.sets.retain(&live);
         if let Some(cache) = self.result_cache().as_mut() {
             cache.clear();
         }
         Ok(())
+    }
+
+    /// Lets the document sets of dense query units use up to `bytes` of memory (0 turns
+    /// that cache off, as benchmarks of the cold path do; see `collect::UnitBitsCache`).
+    pub fn set_unit_cache(&self, bytes: usize) {
+        self.sets.units.set_budget(bytes);
     }
 
     /// Keeps up to `entries` recent results (0 turns the cache off, as benchmarks of the

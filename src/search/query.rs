@@ -534,7 +534,7 @@ fn run_with(
             required,
             &filters,
             own,
-            &index.value_bits,
+            &index.sets,
             true,
         )?;
         Ok(tally)
@@ -851,6 +851,82 @@ fn html_escape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::search::{eval, index_reports};
+
+    /// Dense units' document sets are cached per segment: answers with the cache (first
+    /// filling it, then reading it) equal those that walk every posting list, and a report
+    /// deleted after its units were cached is gone from the next answer.
+    #[test]
+    fn cached_unit_sets_answer_as_walking_the_postings_does() {
+        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let n = index_reports(&index, corpus, 0).unwrap();
+        let answer = |r: &SearchResults| {
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?}",
+                r.total,
+                r.hits.iter().map(|h| &h.id).collect::<Vec<_>>(),
+                r.technologies,
+                r.factors,
+                r.severities,
+                r.kinds
+            )
+        };
+        let query = |text: &str, technologies: Vec<String>, factors: Vec<String>| SearchQuery {
+            text: text.to_string(),
+            technologies,
+            factors,
+            limit: 10,
+            ..SearchQuery::default()
+        };
+        let queries: Vec<SearchQuery> = judged
+            .iter()
+            .map(|j| {
+                query(
+                    &j.text,
+                    j.technology.iter().cloned().collect(),
+                    j.factor.iter().cloned().collect(),
+                )
+            })
+            .collect();
+        index.set_unit_cache(0);
+        let walked: Vec<String> = queries
+            .iter()
+            .map(|q| answer(&run(&index, q).unwrap()))
+            .collect();
+        assert_eq!(index.sets.units.len(), 0);
+        index.set_unit_cache(collect::UNIT_CACHE_BYTES);
+        for (q, expected) in queries.iter().zip(&walked) {
+            assert_eq!(
+                &answer(&run(&index, q).unwrap()),
+                expected,
+                "{:?} cold",
+                q.text
+            );
+            assert_eq!(
+                &answer(&run(&index, q).unwrap()),
+                expected,
+                "{:?} warm",
+                q.text
+            );
+        }
+        assert!(
+            index.sets.units.len() > 0,
+            "no unit was dense enough to cache"
+        );
+
+        let q = query("database replication", Vec::new(), Vec::new());
+        let before = run(&index, &q).unwrap();
+        let victim = before.hits[0].id.clone();
+        let mut writer: tantivy::IndexWriter = index.index.writer(15_000_000).unwrap();
+        writer.delete_term(Term::from_field_text(index.fields.id, &victim));
+        writer.commit().unwrap();
+        index.reload(n as i64 + 1).unwrap();
+        let after = run(&index, &q).unwrap();
+        assert_eq!(after.total, before.total - 1);
+        assert!(after.hits.iter().all(|h| h.id != victim));
+    }
 
     /// Pruning is an optimisation: block-max WAND over the union of scorers, kept to the
     /// matches, must rank exactly as scoring every match does, on every page.

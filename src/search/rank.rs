@@ -5,9 +5,9 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use tantivy::postings::Postings;
-use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query};
+use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::SearchError;
 use super::collect::{DocBits, Tally};
@@ -21,6 +21,11 @@ pub(crate) const RESCORE_WINDOW: usize = 40;
 /// thousand matches, so pruning applies whenever the scorers allow it (no typo tolerance);
 /// tests force the other path to check that both rank alike.
 pub(crate) const PRUNE_FROM: u64 = 0;
+
+/// A segment whose matches are fewer than one in this many of its documents has them scored
+/// directly rather than through the pruned union (measured at 1M reports: the crossover
+/// lies between 1/64 and 1/32; see BENCHMARKS.md).
+const DIRECT_BELOW_SHARE: u64 = 64;
 
 /// Candidates kept beyond the page and the rescoring window.
 const CUT_MARGIN: usize = 10;
@@ -83,11 +88,18 @@ pub(crate) fn newest(
         let reader = searcher.segment_reader(*segment);
         let position = reader.fast_fields().i64("position")?;
         let mut heap: BinaryHeap<std::cmp::Reverse<(i64, DocAddress)>> = BinaryHeap::new();
-        for doc in matches.docs() {
-            let p = position.first(doc).unwrap_or(i64::MIN);
-            heap.push(std::cmp::Reverse((p, DocAddress::new(*segment, doc))));
-            if heap.len() > want {
+        // Documents are added in publication order, so from the highest id down the heap
+        // fills with the newest at once and later documents rarely displace anything.
+        for doc in matches.docs_descending() {
+            let entry = (
+                position.first(doc).unwrap_or(i64::MIN),
+                DocAddress::new(*segment, doc),
+            );
+            if heap.len() < want {
+                heap.push(std::cmp::Reverse(entry));
+            } else if heap.peek().is_some_and(|worst| entry > worst.0) {
                 heap.pop();
+                heap.push(std::cmp::Reverse(entry));
             }
         }
         best.extend(heap.into_iter().map(|std::cmp::Reverse(e)| e));
@@ -165,6 +177,21 @@ fn pruned(
             if present.is_empty() {
                 return Ok(Vec::new());
             }
+            // Few matches among dense scorers: WAND's threshold rises only as matches turn
+            // up, so it would visit most of the union; scoring just the matches is cheaper.
+            if matches.len() * DIRECT_BELOW_SHARE <= u64::from(reader.max_doc()) {
+                let weights = present
+                    .iter()
+                    .map(|(_, q)| q.weight(EnableScoring::enabled_from_searcher(searcher)))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                let docs: Vec<DocId> = matches.docs().collect();
+                let scores = score_in_segment(reader, &weights, &docs)?;
+                let mut best = BestOf::new(want);
+                for (doc, score) in docs.into_iter().zip(scores) {
+                    best.offer(matches, doc, score);
+                }
+                return Ok(best.into_addresses(ord));
+            }
             // No minimum of optional clauses: a pure union of term scorers, which WAND handles.
             let union = BooleanQuery::with_minimum_required_clauses(present, 0);
             let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
@@ -180,6 +207,29 @@ fn pruned(
     best.sort_by(by_rank);
     best.truncate(want);
     Ok(best)
+}
+
+/// The scores of `docs` (in increasing order) in one segment: each scorer seeks to them in
+/// turn, and a document's score is the sum in the scorers' order, so that the same report
+/// scores the same on every path.
+fn score_in_segment(
+    reader: &SegmentReader,
+    weights: &[Box<dyn Weight>],
+    docs: &[DocId],
+) -> tantivy::Result<Vec<Score>> {
+    let mut parts = vec![vec![0.0; weights.len()]; docs.len()];
+    for (w, weight) in weights.iter().enumerate() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for (doc, part) in docs.iter().zip(parts.iter_mut()) {
+            if scorer.doc() < *doc {
+                scorer.seek(*doc);
+            }
+            if scorer.doc() == *doc {
+                part[w] = scorer.score();
+            }
+        }
+    }
+    Ok(parts.iter().map(|p| p.iter().sum()).collect())
 }
 
 /// The `capacity` best (score, document) pairs of one segment seen so far.
@@ -255,7 +305,6 @@ fn rescore_in_order(
         .collect::<tantivy::Result<Vec<_>>>()?;
     let mut order: Vec<usize> = (0..best.len()).collect();
     order.sort_by_key(|&i| best[i].1);
-    let mut parts: Vec<Vec<Score>> = vec![vec![0.0; weights.len()]; best.len()];
     let mut at = 0;
     while at < order.len() {
         let segment = best[order[at]].1.segment_ord;
@@ -264,23 +313,12 @@ fn rescore_in_order(
                 .iter()
                 .take_while(|&&i| best[i].1.segment_ord == segment)
                 .count();
-        let reader = searcher.segment_reader(segment);
-        for (w, weight) in weights.iter().enumerate() {
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            for &i in &order[at..end] {
-                let doc = best[i].1.doc_id;
-                if scorer.doc() < doc {
-                    scorer.seek(doc);
-                }
-                if scorer.doc() == doc {
-                    parts[i][w] = scorer.score();
-                }
-            }
+        let docs: Vec<DocId> = order[at..end].iter().map(|&i| best[i].1.doc_id).collect();
+        let scores = score_in_segment(searcher.segment_reader(segment), &weights, &docs)?;
+        for (&i, score) in order[at..end].iter().zip(scores) {
+            best[i].0 = score;
         }
         at = end;
-    }
-    for (entry, part) in best.iter_mut().zip(&parts) {
-        entry.0 = part.iter().sum();
     }
     best.sort_by(by_rank);
     Ok(())
