@@ -6,6 +6,7 @@ mod pack;
 mod people;
 mod profile;
 mod quasi;
+mod values;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -485,25 +486,21 @@ impl Scrubber {
         if values.is_empty() {
             return Vec::new();
         }
-        let Ok(ac) = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(values.iter().map(|v| v.0.as_str()))
-        else {
+        let Some(finder) = values::ValueFinder::new(values.iter().map(|v| v.0.as_str())) else {
             return Vec::new();
         };
         let bytes = text.as_bytes();
         let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
+        for m in finder.find_all(text) {
             while covered.peek().is_some_and(|&(_, e)| e <= m.start()) {
                 covered.next();
             }
             if covered.peek().is_some_and(|&(s, _)| s < m.end()) {
                 continue;
             }
-            let (value, kind, canonical) = &values[m.pattern().as_usize()];
-            let rewrite = rewrites.get(m.pattern().as_usize()).cloned().flatten();
+            let (value, kind, canonical) = &values[m.value];
+            let rewrite = rewrites.get(m.value).cloned().flatten();
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
             // Letters of any script glue, punctuation does not: `Engin’s` (a curly
             // apostrophe) is Engin, `Müller` is not `M`.
