@@ -137,7 +137,11 @@ fn main() {
         // measured call.
         let _ = engine.session(&profile).scrub("text", &text[..20_000]);
         let (out, findings) = engine.scrub_text(&text, &profile);
-        println!("{} bytes out, {} findings", out.as_str().len(), findings.len());
+        println!(
+            "{} bytes out, {} findings",
+            out.as_str().len(),
+            findings.len()
+        );
         return;
     }
     if arg == "--rule-times" {
@@ -232,7 +236,13 @@ fn main() {
 
     let text = postmortem_megabyte();
     write_text(&mut out, &engine, "bench", &text, &large_profile());
-    write_text(&mut out, &engine, "bench-no-profile", &text, &Default::default());
+    write_text(
+        &mut out,
+        &engine,
+        "bench-no-profile",
+        &text,
+        &Default::default(),
+    );
 
     std::fs::write(&path, out).expect("write snapshot");
     println!("wrote {path}");
