@@ -765,13 +765,16 @@ impl Scrubber {
         !(labels.len() == 2 && FILE_EXTENSIONS.contains(last))
     }
 
+    /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
+    /// is in the list. A lookup per label rather than a comparison per listed domain, as
+    /// every hostname and URL match is checked here.
     fn is_public_domain(&self, host: &str) -> bool {
-        self.packs.public_domains.iter().any(|d| {
-            host == d
-                || (host.len() > d.len()
-                    && host.ends_with(d.as_str())
-                    && host.as_bytes()[host.len() - d.len() - 1] == b'.')
-        })
+        let listed = &self.packs.public_domain_set;
+        listed.contains(host)
+            || host
+                .bytes()
+                .enumerate()
+                .any(|(i, b)| b == b'.' && listed.contains(&host[i + 1..]))
     }
 
     /// Links to public vendor documentation are kept (see `scrubbers/public-domains.txt`).
