@@ -471,8 +471,7 @@ impl PeopleDetector {
         for line in text.split_inclusive('\n') {
             let line_start = offset;
             offset += line.len();
-            let trimmed = line.trim();
-            if !trimmed.starts_with('|') {
+            if !line.trim_start().starts_with('|') {
                 column = None;
                 continue;
             }
@@ -505,12 +504,12 @@ impl PeopleDetector {
             let line_start = offset;
             offset += line.len();
             let body = line.trim_start();
-            let item = body.starts_with("- ")
-                || body.starts_with("* ")
-                || body.starts_with("+ ")
-                || body.split_once(". ").is_some_and(|(n, _)| {
-                    !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
-                });
+            let item =
+                body.starts_with("- ") || body.starts_with("* ") || body.starts_with("+ ") || {
+                    // `12. `: one to three digits, then the first `. ` of the line.
+                    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+                    (1..=3).contains(&digits) && body[digits..].starts_with(". ")
+                };
             if !item {
                 continue;
             }
