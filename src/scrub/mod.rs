@@ -984,7 +984,9 @@ impl TextSession<'_> {
 /// placeholder, and a fresh `Pseudonyms` per report means no link across reports.
 #[derive(Default)]
 struct Pseudonyms {
-    assigned: HashMap<(String, String), String>,
+    /// Placeholders by kind, then by canonical value: looked up once per finding, so by
+    /// borrowed strings, without building a key.
+    assigned: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, String>>,
     next: HashMap<String, usize>,
     /// The report's first clock time: the `T+0:00` that later times are offsets from.
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
@@ -997,15 +999,14 @@ struct Pseudonyms {
 
 impl Pseudonyms {
     fn placeholder(&mut self, kind: &str, canonical: &str, template: &str) -> String {
-        let key = (kind.to_string(), canonical.to_string());
-        if let Some(p) = self.assigned.get(&key) {
+        if let Some(p) = self.assigned.get(kind).and_then(|m| m.get(canonical)) {
             return p.clone();
         }
         if kind == "person"
             && let Some(p) = self.same_person(canonical)
         {
             self.remember_person(canonical, &p);
-            self.assigned.insert(key, p.clone());
+            self.assign(kind, canonical, &p);
             return p;
         }
         let placeholder = if template.contains("{n}") || template.contains("{A}") {
@@ -1020,8 +1021,15 @@ impl Pseudonyms {
         if kind == "person" {
             self.remember_person(canonical, &placeholder);
         }
-        self.assigned.insert(key, placeholder.clone());
+        self.assign(kind, canonical, &placeholder);
         placeholder
+    }
+
+    fn assign(&mut self, kind: &str, canonical: &str, placeholder: &str) {
+        self.assigned
+            .entry(kind.to_string())
+            .or_default()
+            .insert(canonical.to_string(), placeholder.to_string());
     }
 }
 
