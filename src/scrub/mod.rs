@@ -380,12 +380,15 @@ impl Scrubber {
     ) -> Vec<(Candidate, usize)> {
         let mut candidates = self.candidates(text, profile);
         let reversible = |kind: &str| self.is_reversible(kind);
-        candidates.retain(|c| {
-            !(reversible(c.kind)
-                && keep
-                    .iter()
-                    .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
-        });
+        // Nothing kept is the usual case: then no candidate needs its kind looked up.
+        if !keep.is_empty() {
+            candidates.retain(|c| {
+                !(reversible(c.kind)
+                    && keep
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
+            });
+        }
         let mut chosen = self.settle(candidates);
         // Every other occurrence of a value found once is hidden too: a secret pasted twice,
         // a name that had context in one sentence and none in the next.
