@@ -10,11 +10,15 @@
 //! right, the first position where any value matches wins, the longest value matching
 //! there is taken, and the scan resumes at its end.
 
-use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 /// Values shorter than this are found by the automaton instead (no value that propagation
 /// keeps is this short, so that path is only a safeguard).
 const PREFIX: usize = 3;
+
+/// The most bytes hashed at one position (the sum of the lengths of the values sharing a
+/// prefix); beyond it the automaton is built instead.
+const MAX_PROBE_BYTES: usize = 512;
 
 pub(super) struct ValueFinder {
     inner: Inner,
@@ -31,10 +35,12 @@ struct Hashed {
     prefixes: Vec<u64>,
     /// For each lower-cased three-byte prefix, the lengths of the values that start with
     /// it, longest first.
-    lengths: FxHashMap<u32, Vec<usize>>,
+    lengths: HashMap<u32, Vec<usize>>,
     /// Lower-cased value to its index. Values are distinct once lower-cased (the caller
     /// deduplicates them), so one position and length can match at most one value.
-    index: FxHashMap<Vec<u8>, usize>,
+    /// The keys are the submitter's text, so both maps keep the standard keyed hash: a
+    /// report crafted to collide in a fixed hash must not make this quadratic.
+    index: HashMap<Vec<u8>, usize>,
 }
 
 /// One occurrence: byte span and the index of the value.
@@ -68,22 +74,25 @@ fn filter_bit(key: u32) -> usize {
 impl ValueFinder {
     /// `None` when nothing can be built (the automaton refused the values).
     pub fn new<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Option<ValueFinder> {
-        if values.clone().any(|v| v.len() < PREFIX) {
+        let automaton = |values| {
             let ac = aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .build(values)
                 .ok()?;
-            return Some(ValueFinder {
+            Some(ValueFinder {
                 inner: Inner::Automaton(ac),
-            });
+            })
+        };
+        if values.clone().any(|v| v.len() < PREFIX) {
+            return automaton(values);
         }
         let mut hashed = Hashed {
             prefixes: vec![0; (1usize << (32 - FILTER_SHIFT)) / 64],
-            lengths: FxHashMap::default(),
-            index: FxHashMap::default(),
+            lengths: HashMap::new(),
+            index: HashMap::new(),
         };
-        for (i, v) in values.enumerate() {
+        for (i, v) in values.clone().enumerate() {
             let lower = v.as_bytes().to_ascii_lowercase();
             let key = prefix_key(&lower);
             let bit = filter_bit(key);
@@ -91,6 +100,12 @@ impl ValueFinder {
             let lengths = hashed.lengths.entry(key).or_default();
             if !lengths.contains(&lower.len()) {
                 lengths.push(lower.len());
+                // Every length is hashed at every position with this prefix: values planted
+                // to share a prefix with many lengths would make the scan quadratic, where
+                // the automaton stays linear.
+                if lengths.iter().sum::<usize>() > MAX_PROBE_BYTES {
+                    return automaton(values);
+                }
             }
             // A value equal to an earlier one when lower-cased would be a second pattern
             // the automaton never reports (it prefers the first): keep the first.
@@ -207,6 +222,16 @@ mod tests {
                 "{values:?} in {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn many_lengths_behind_one_prefix_fall_back_to_the_automaton() {
+        let values: Vec<String> = (4..80).map(|n| format!("abc{}", "x".repeat(n))).collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let finder = ValueFinder::new(values.iter().copied()).expect("finder");
+        assert!(matches!(finder.inner, Inner::Automaton(_)));
+        let text = "abcxxxxxxx abc abcxxxx".repeat(3);
+        assert_eq!(found(&values, &text), reference(&values, &text));
     }
 
     #[test]
