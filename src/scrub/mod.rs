@@ -6,6 +6,7 @@ mod pack;
 mod people;
 mod profile;
 mod quasi;
+mod values;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -379,12 +380,15 @@ impl Scrubber {
     ) -> Vec<(Candidate, usize)> {
         let mut candidates = self.candidates(text, profile);
         let reversible = |kind: &str| self.is_reversible(kind);
-        candidates.retain(|c| {
-            !(reversible(c.kind)
-                && keep
-                    .iter()
-                    .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
-        });
+        // Nothing kept is the usual case: then no candidate needs its kind looked up.
+        if !keep.is_empty() {
+            candidates.retain(|c| {
+                !(reversible(c.kind)
+                    && keep
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(&text[c.start..c.end])))
+            });
+        }
         let mut chosen = self.settle(candidates);
         // Every other occurrence of a value found once is hidden too: a secret pasted twice,
         // a name that had context in one sentence and none in the next.
@@ -485,25 +489,21 @@ impl Scrubber {
         if values.is_empty() {
             return Vec::new();
         }
-        let Ok(ac) = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(values.iter().map(|v| v.0.as_str()))
-        else {
+        let Some(finder) = values::ValueFinder::new(values.iter().map(|v| v.0.as_str())) else {
             return Vec::new();
         };
         let bytes = text.as_bytes();
         let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
+        for m in finder.find_all(text) {
             while covered.peek().is_some_and(|&(_, e)| e <= m.start()) {
                 covered.next();
             }
             if covered.peek().is_some_and(|&(s, _)| s < m.end()) {
                 continue;
             }
-            let (value, kind, canonical) = &values[m.pattern().as_usize()];
-            let rewrite = rewrites.get(m.pattern().as_usize()).cloned().flatten();
+            let (value, kind, canonical) = &values[m.value];
+            let rewrite = rewrites.get(m.value).cloned().flatten();
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
             // Letters of any script glue, punctuation does not: `Engin’s` (a curly
             // apostrophe) is Engin, `Müller` is not `M`.
@@ -768,13 +768,16 @@ impl Scrubber {
         !(labels.len() == 2 && FILE_EXTENSIONS.contains(last))
     }
 
+    /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
+    /// is in the list. A lookup per label rather than a comparison per listed domain, as
+    /// every hostname and URL match is checked here.
     fn is_public_domain(&self, host: &str) -> bool {
-        self.packs.public_domains.iter().any(|d| {
-            host == d
-                || (host.len() > d.len()
-                    && host.ends_with(d.as_str())
-                    && host.as_bytes()[host.len() - d.len() - 1] == b'.')
-        })
+        let listed = &self.packs.public_domain_set;
+        listed.contains(host)
+            || host
+                .bytes()
+                .enumerate()
+                .any(|(i, b)| b == b'.' && listed.contains(&host[i + 1..]))
     }
 
     /// Links to public vendor documentation are kept (see `scrubbers/public-domains.txt`).
@@ -984,7 +987,9 @@ impl TextSession<'_> {
 /// placeholder, and a fresh `Pseudonyms` per report means no link across reports.
 #[derive(Default)]
 struct Pseudonyms {
-    assigned: HashMap<(String, String), String>,
+    /// Placeholders by kind, then by canonical value: looked up once per finding, so by
+    /// borrowed strings, without building a key.
+    assigned: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, String>>,
     next: HashMap<String, usize>,
     /// The report's first clock time: the `T+0:00` that later times are offsets from.
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
@@ -997,15 +1002,14 @@ struct Pseudonyms {
 
 impl Pseudonyms {
     fn placeholder(&mut self, kind: &str, canonical: &str, template: &str) -> String {
-        let key = (kind.to_string(), canonical.to_string());
-        if let Some(p) = self.assigned.get(&key) {
+        if let Some(p) = self.assigned.get(kind).and_then(|m| m.get(canonical)) {
             return p.clone();
         }
         if kind == "person"
             && let Some(p) = self.same_person(canonical)
         {
             self.remember_person(canonical, &p);
-            self.assigned.insert(key, p.clone());
+            self.assign(kind, canonical, &p);
             return p;
         }
         let placeholder = if template.contains("{n}") || template.contains("{A}") {
@@ -1020,8 +1024,15 @@ impl Pseudonyms {
         if kind == "person" {
             self.remember_person(canonical, &placeholder);
         }
-        self.assigned.insert(key, placeholder.clone());
+        self.assign(kind, canonical, &placeholder);
         placeholder
+    }
+
+    fn assign(&mut self, kind: &str, canonical: &str, placeholder: &str) {
+        self.assigned
+            .entry(kind.to_string())
+            .or_default()
+            .insert(canonical.to_string(), placeholder.to_string());
     }
 }
 

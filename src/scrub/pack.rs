@@ -153,6 +153,8 @@ pub struct Packs {
     pub keyword_bytes: Vec<(u8, Vec<usize>)>,
     pub kinds: std::collections::BTreeMap<String, KindSpec>,
     pub public_domains: Vec<String>,
+    /// `public_domains` for lookups.
+    pub public_domain_set: rustc_hash::FxHashSet<String>,
     pub host_suffixes: std::collections::HashSet<String>,
 }
 
@@ -255,13 +257,15 @@ impl Packs {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&keywords)
             .map_err(|e| ScrubError::Pack(format!("keywords: {e}")))?;
+        let public_domains = data_lines(public_domains);
         Ok(Packs {
+            public_domain_set: public_domains.iter().cloned().collect(),
             rules,
             keyword_matcher,
             keyword_rule,
             keyword_bytes,
             kinds: kinds.kind,
-            public_domains: data_lines(public_domains),
+            public_domains,
             host_suffixes: data_lines(host_suffixes).into_iter().collect(),
         })
     }

@@ -41,13 +41,15 @@ pub struct ProfileMatcher {
     targets: Vec<TermTarget>,
     /// Single-word terms of at least `MIN_FUZZY_LEN` letters, lower-cased, by every
     /// one-letter deletion of them (and themselves): a symmetric-delete index, so a
-    /// misspelling is found with a few hash lookups whatever the profile's size.
-    fuzzy: std::collections::HashMap<String, Vec<usize>>,
+    /// misspelling is found with a few hash lookups whatever the profile's size. A fast
+    /// hash: every capitalised word of a report costs a dozen lookups here, and the keys
+    /// come from the organisation's own profile.
+    fuzzy: rustc_hash::FxHashMap<String, Vec<usize>>,
     fuzzy_terms: Vec<(String, usize)>,
     /// Multi-word terms by the deletions of their first word, as (first word, the rest,
     /// target): "Sabel Security" for "Sable Security", where the misspelt word alone is
     /// an ordinary name but the rest of the term confirms it.
-    phrase_index: std::collections::HashMap<String, Vec<usize>>,
+    phrase_index: rustc_hash::FxHashMap<String, Vec<usize>>,
     phrases: Vec<(String, String, usize)>,
 }
 
@@ -131,7 +133,7 @@ impl ProfileMatcher {
                 }
             }
         }
-        let mut fuzzy: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut fuzzy: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
         let mut fuzzy_terms = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let lower = p.to_lowercase();
@@ -144,7 +146,7 @@ impl ProfileMatcher {
             }
             fuzzy_terms.push((lower, i));
         }
-        let mut phrase_index: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut phrase_index: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
         let mut phrases = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let lower = p.to_lowercase();
