@@ -333,6 +333,18 @@ struct UnitBitsState {
     entries: lru::LruCache<(SegmentId, String), Arc<DocBits>>,
 }
 
+impl UnitBitsState {
+    /// Drops least recently used sets until the rest fit the budget.
+    fn evict_beyond_budget(&mut self) {
+        while self.bytes > self.budget {
+            match self.entries.pop_lru() {
+                Some((_, old)) => self.bytes -= old.words.len() * 8,
+                None => break,
+            }
+        }
+    }
+}
+
 /// How much memory the unit cache holds by default: about 500 dense units at a million
 /// reports.
 pub(crate) const UNIT_CACHE_BYTES: usize = 64 << 20;
@@ -369,12 +381,7 @@ impl UnitBitsCache {
             let mut state = self.lock();
             if size <= state.budget && state.entries.put(id, bits.clone()).is_none() {
                 state.bytes += size;
-                while state.bytes > state.budget {
-                    match state.entries.pop_lru() {
-                        Some((_, old)) => state.bytes -= old.words.len() * 8,
-                        None => break,
-                    }
-                }
+                state.evict_beyond_budget();
             }
         }
         Ok(bits)
@@ -385,12 +392,7 @@ impl UnitBitsCache {
     pub(crate) fn set_budget(&self, bytes: usize) {
         let mut state = self.lock();
         state.budget = bytes;
-        while state.bytes > state.budget {
-            match state.entries.pop_lru() {
-                Some((_, old)) => state.bytes -= old.words.len() * 8,
-                None => break,
-            }
-        }
+        state.evict_beyond_budget();
     }
 
     /// How many sets are cached.
