@@ -1,6 +1,7 @@
 //! The redaction engine: finds identifying values with the rule packs in `scrubbers/` and the
 //! organisation's identity profile, and replaces them with consistent, readable placeholders.
 
+mod coverage;
 pub mod eval;
 mod pack;
 mod people;
@@ -618,7 +619,7 @@ impl Scrubber {
         candidates
     }
 
-    fn rule_candidates(&self, text: &str) -> Vec<Candidate> {
+    fn rule_candidates<'a>(&self, text: &'a str) -> Vec<Candidate> {
         let packs = &self.packs;
         let mut active = vec![false; packs.rules.len()];
         for (i, rule) in packs.rules.iter().enumerate() {
@@ -632,49 +633,69 @@ impl Scrubber {
                 }
             }
         }
-        // Keywords of rules already switched on need not be looked for any more.
-        let mut pending = packs
-            .keyword_rule
-            .iter()
-            .filter(|&&i| !active[i])
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-        if pending > 0 {
-            for m in packs.keyword_matcher.find_overlapping_iter(text) {
-                let rule = packs.keyword_rule[m.pattern().as_usize()];
-                if !active[rule] {
-                    active[rule] = true;
-                    pending -= 1;
-                    if pending == 0 {
-                        break;
-                    }
-                }
-            }
+        // Every keyword occurrence, per rule: a rule whose matches are short runs its regex
+        // only around them.
+        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); packs.rules.len()];
+        for m in packs.keyword_matcher.find_overlapping_iter(text) {
+            let rule = packs.keyword_rule[m.pattern().as_usize()];
+            active[rule] = true;
+            hits[rule].push((m.start(), m.end()));
+        }
+        // Unicode-mode rules fold the Kelvin sign and the long s to `k` and `s`, which the
+        // ASCII keyword matcher does not: such text gets every rule over all of it.
+        let folds = text.contains(coverage::FOLDS_TO_ASCII);
+        if folds {
+            active.fill(true);
         }
         let mut out = Vec::new();
         for (priority, rule) in packs.rules.iter().enumerate() {
             if !active[priority] {
                 continue;
             }
+            let hits = &mut hits[priority];
+            hits.sort_unstable();
+            // Windows cost up to three match lengths a hit; past a share of the text, one
+            // pass over all of it is cheaper.
+            let window = rule.window.filter(|&len| {
+                !folds && !hits.is_empty() && hits.len().saturating_mul(3 * len) < text.len() / 2
+            });
             // Capture groups cost a second, slower engine run per match: only rules that
             // redact a part of their match pay for it.
             let speaker = rule.transform == Some(Transform::Speaker);
-            let matches: Vec<regex::Match<'_>> = if rule.group == 0 && !speaker {
-                rule.regex.find_iter(text).collect()
+            let matches: Vec<regex::Match<'a>> = if rule.group == 0 && !speaker {
+                match window {
+                    Some(len) => matches_near(text, hits, len, |hay, at| {
+                        rule.regex.find_at(hay, at).map(|m| (m, m.start(), m.end()))
+                    }),
+                    None => rule.regex.find_iter(text).collect(),
+                }
             } else {
-                rule.regex
-                    .captures_iter(text)
-                    .filter_map(|caps| {
-                        let group = if speaker {
-                            (1..caps.len())
-                                .find(|&g| caps.get(g).is_some())
-                                .unwrap_or(0)
-                        } else {
-                            rule.group
-                        };
-                        caps.get(group)
+                let group_of = |caps: regex::Captures<'a>| -> Option<regex::Match<'a>> {
+                    let group = if speaker {
+                        (1..caps.len())
+                            .find(|&g| caps.get(g).is_some())
+                            .unwrap_or(0)
+                    } else {
+                        rule.group
+                    };
+                    caps.get(group)
+                };
+                match window {
+                    Some(len) => matches_near(text, hits, len, |hay, at| {
+                        rule.regex.captures_at(hay, at).map(|caps| {
+                            let whole = caps.get(0).map_or((at, at), |m| (m.start(), m.end()));
+                            (caps, whole.0, whole.1)
+                        })
                     })
-                    .collect()
+                    .into_iter()
+                    .filter_map(group_of)
+                    .collect(),
+                    None => rule
+                        .regex
+                        .captures_iter(text)
+                        .filter_map(group_of)
+                        .collect(),
+                }
             };
             for m in matches {
                 // Sentence punctuation is trimmed off the end unless the validator needs
@@ -879,6 +900,63 @@ fn shannon_entropy(value: &str) -> f64 {
             -p * p.log2()
         })
         .sum()
+}
+
+/// The matches `find_iter` would give, found by searching only near keyword hits (sorted by
+/// start). Sound for a regex whose matches are non-empty, at most `max_len` bytes long and
+/// always contain a keyword (checked when packs compile): a match starting at or after `p`
+/// holds a hit starting there too, so it starts no earlier than `max_len` before the first
+/// such hit.
+/// `search(haystack, at)` is the regex's leftmost-first search from `at`, returning the item
+/// with its whole match's start and end.
+fn matches_near<'t, T>(
+    text: &'t str,
+    hits: &[(usize, usize)],
+    max_len: usize,
+    mut search: impl FnMut(&'t str, usize) -> Option<(T, usize, usize)>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    for &(hit_start, _) in hits {
+        if hit_start < next {
+            continue;
+        }
+        let from = floor_char_boundary(text, hit_start.saturating_sub(max_len)).max(next);
+        // Every match starting by `decided` ends inside the haystack, and one character more
+        // lets an assertion at its end see what really follows.
+        let decided = from + max_len;
+        let hay_end = ceil_char_boundary(text, decided + max_len + 1);
+        let hay_end = ceil_char_boundary(text, hay_end + 1);
+        loop {
+            match search(&text[..hay_end], next.max(from)) {
+                Some((item, start, end)) if start <= decided && end > start => {
+                    out.push(item);
+                    next = end;
+                }
+                _ => {
+                    next = next.max(ceil_char_boundary(text, decided + 1));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// True when the span is not glued to a word character: the byte before is not
@@ -1113,6 +1191,73 @@ mod tests {
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         assert!(checked >= 60, "only {checked} examples");
+    }
+
+    /// Searching near keyword hits finds exactly the matches of a scan over the whole text,
+    /// on the evaluation corpus, every rule example, and the examples run together (hits
+    /// close enough for their windows to overlap).
+    #[test]
+    fn keyword_windows_find_what_a_full_scan_finds() {
+        let engine = engine();
+        let packs = engine.packs();
+        let mut texts: Vec<String> = include_str!("../../eval/redaction/corpus.jsonl")
+            .lines()
+            .map(|line| {
+                let doc: serde_json::Value = serde_json::from_str(line).expect("corpus line");
+                doc["text"].as_str().expect("text").to_string()
+            })
+            .collect();
+        let examples: Vec<&str> = packs
+            .rules
+            .iter()
+            .flat_map(|r| r.examples.iter().map(|e| e.input.as_str()))
+            .collect();
+        texts.extend(examples.iter().map(|e| e.to_string()));
+        texts.push(examples.join(""));
+        texts.push(examples.join(" "));
+        texts.push(examples.join("\n"));
+        let mut windowed_rules = 0;
+        for (index, rule) in packs.rules.iter().enumerate() {
+            let Some(len) = rule.window else { continue };
+            windowed_rules += 1;
+            for text in &texts {
+                let mut hits: Vec<(usize, usize)> = packs
+                    .keyword_matcher
+                    .find_overlapping_iter(text.as_str())
+                    .filter(|m| packs.keyword_rule[m.pattern().as_usize()] == index)
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                hits.sort_unstable();
+                let near = matches_near(text, &hits, len, |hay, at| {
+                    rule.regex
+                        .find_at(hay, at)
+                        .map(|m| (m.range(), m.start(), m.end()))
+                });
+                let full: Vec<_> = rule.regex.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(
+                    near,
+                    full,
+                    "rule {} on {:?}",
+                    rule.id,
+                    &text[..text.len().min(200)]
+                );
+            }
+        }
+        assert!(
+            windowed_rules >= 10,
+            "only {windowed_rules} rules use windows"
+        );
+    }
+
+    /// Unicode case folding reads the long s as `s`, so `pa\u{17F}sword=` is a password
+    /// assignment to the rule although the ASCII keyword matcher sees no `pass` in it.
+    #[test]
+    fn a_long_s_does_not_hide_a_password_from_the_prefilter() {
+        let (out, _) = engine().scrub_text(
+            "db_pa\u{17F}sword=Tr0ub4dor-and-3 was in the log",
+            &IdentityProfile::default(),
+        );
+        assert!(!out.as_str().contains("Tr0ub4dor"), "{}", out.as_str());
     }
 
     #[test]

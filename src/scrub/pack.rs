@@ -5,7 +5,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::ScrubError;
+use super::{ScrubError, coverage};
 
 /// The packs compiled into the binary, cheapest pass first.
 /// Order matters only as a tie-break: at the same start and length, the earlier pack wins,
@@ -110,6 +110,9 @@ pub struct Rule {
     pub kind: &'static str,
     pub regex: Regex,
     pub keywords: Vec<String>,
+    /// For a rule searched only near its keywords: the longest match in bytes. `None` for
+    /// open-ended patterns and one-byte keywords (too common to be worth it).
+    pub window: Option<usize>,
     pub group: usize,
     pub validator: Option<Validator>,
     pub trim_end: String,
@@ -185,6 +188,15 @@ impl Packs {
                 }
                 let regex = compile_ascii(&spec.pattern)
                     .map_err(|e| ScrubError::Pack(format!("rule {id}: {e}")))?;
+                let hir = coverage::parse(&spec.pattern)
+                    .map_err(|e| ScrubError::Pack(format!("rule {id}: {e}")))?;
+                // The prefilter skips a rule on text without its keywords, which is only
+                // sound when no match can do without one.
+                if !spec.keywords.is_empty() && !coverage::keywords_cover(&hir, &spec.keywords) {
+                    return Err(ScrubError::Pack(format!(
+                        "rule {id}: a match need not contain any of its keywords"
+                    )));
+                }
                 let except = spec
                     .except
                     .as_deref()
@@ -223,6 +235,7 @@ impl Packs {
                     kind: Box::leak(spec.kind.into_boxed_str()),
                     regex,
                     keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
+                    window: coverage::keyword_window(&hir, &spec.keywords),
                     group: spec.group,
                     validator,
                     trim_end: spec.trim_end,
@@ -292,4 +305,30 @@ fn data_lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| l.to_lowercase())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack_with(pattern: &str, keywords: &str) -> Result<Packs, ScrubError> {
+        let pack = format!(
+            "[pack]\nid = \"t\"\n[[rule]]\nid = \"r\"\nkind = \"self-description\"\npattern = '''{pattern}'''\nkeywords = {keywords}\nexamples = []\n"
+        );
+        Packs::compile(&[("t", &pack)], KINDS_TOML, "", "")
+    }
+
+    /// The prefilter skips a rule on text without its keywords, so a pack whose rule can
+    /// match without one is refused rather than silently missing matches.
+    #[test]
+    fn a_rule_that_can_match_without_its_keywords_is_refused() {
+        let refused = pack_with(r"(?i)the no\.? ?[1-5] company", r#"["no."]"#);
+        assert!(
+            matches!(&refused, Err(ScrubError::Pack(m)) if m.contains("keywords")),
+            "{refused:?}"
+        );
+        let accepted = pack_with(r"(?i)the no\.? ?[1-5] company", r#"["no"]"#)
+            .expect("every match holds `no`");
+        assert_eq!(accepted.rules[0].window, Some("the no. 1 company".len()));
+    }
 }
