@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, Weight};
@@ -40,6 +41,9 @@ pub(crate) struct Ranking<'a> {
     pub proximity: &'a [Proximity],
     /// Prune from this many matches on (`PRUNE_FROM`; tests force either way).
     pub prune_from: u64,
+    /// Proximity re-orders this many of the best (`RESCORE_WINDOW`; tests shrink it to make
+    /// the kept candidates few).
+    pub window: usize,
 }
 
 /// The query's words close together and in order in one field: at most `slop` other words
@@ -62,7 +66,7 @@ pub(crate) fn top(
     limit: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     // A few more than the page needs, so that near-ties at the cut cannot change the page.
-    let want = (offset + limit).max(RESCORE_WINDOW) + CUT_MARGIN;
+    let want = (offset + limit).max(ranking.window) + CUT_MARGIN;
     let prune = ranking.prunable && tally.total >= ranking.prune_from;
     let mut best = if prune && !tally.matches.is_empty() {
         pruned(searcher, ranking.scorers, tally, want)?
@@ -70,7 +74,7 @@ pub(crate) fn top(
         every_match(searcher, ranking.scorers, tally, want)?
     };
     rescore_in_order(searcher, ranking.scorers, &mut best)?;
-    rescore(searcher, ranking.proximity, &mut best)?;
+    rescore(searcher, ranking.proximity, ranking.window, &mut best)?;
     Ok(best.into_iter().skip(offset).take(limit).collect())
 }
 
@@ -144,6 +148,19 @@ fn pruned(
     tally: &Tally,
     want: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    // The best `want`-th score any segment has found so far (f32 bits; 0 for none yet):
+    // a report scoring below it in another segment cannot make the page either.
+    let shared = AtomicU32::new(0);
+    let publish = |own: Score| {
+        if own > 0.0 {
+            shared.fetch_max(own.to_bits(), AtomicOrdering::Relaxed);
+        }
+    };
+    // One ulp below, so that a report tying with it still reaches the tie-break.
+    let bound = || match f32::from_bits(shared.load(AtomicOrdering::Relaxed)) {
+        known if known > 0.0 => known.next_down(),
+        _ => Score::MIN,
+    };
     let segments = searcher.segment_readers().iter().enumerate();
     let per_segment = searcher.index().search_executor().map(
         |(ord, reader)| -> tantivy::Result<Vec<(Score, DocAddress)>> {
@@ -187,17 +204,21 @@ fn pruned(
                 let docs: Vec<DocId> = matches.docs().collect();
                 let scores = score_in_segment(reader, &weights, &docs)?;
                 let mut best = BestOf::new(want);
+                let mut own = Score::MIN;
                 for (doc, score) in docs.into_iter().zip(scores) {
-                    best.offer(matches, doc, score);
+                    own = best.offer(matches, doc, score);
                 }
+                publish(own);
                 return Ok(best.into_addresses(ord));
             }
             // No minimum of optional clauses: a pure union of term scorers, which WAND handles.
             let union = BooleanQuery::with_minimum_required_clauses(present, 0);
             let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
             let mut best = BestOf::new(want);
-            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-                best.offer(matches, doc, score)
+            weight.for_each_pruning(bound(), reader, &mut |doc, score| {
+                let own = best.offer(matches, doc, score);
+                publish(own);
+                own.max(bound())
             })?;
             Ok(best.into_addresses(ord))
         },
@@ -324,16 +345,17 @@ fn rescore_in_order(
     Ok(())
 }
 
-/// Adds phrase proximity to the first `RESCORE_WINDOW` entries and re-orders them. Scores
+/// Adds phrase proximity to the first `window` entries and re-orders them. Scores
 /// only grow, so the window stays ahead of everything after it. Only the window's documents
 /// are looked at: their positions are read directly rather than through a phrase scorer,
 /// which would first walk to the phrase's next occurrence anywhere in the segment.
 fn rescore(
     searcher: &Searcher,
     proximity: &[Proximity],
+    window: usize,
     best: &mut [(Score, DocAddress)],
 ) -> Result<(), SearchError> {
-    let window = best.len().min(RESCORE_WINDOW);
+    let window = best.len().min(window);
     if window == 0 {
         return Ok(());
     }
