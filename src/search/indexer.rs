@@ -146,9 +146,19 @@ pub fn index_reports(
     reports: impl IntoIterator<Item = PublicReport>,
     memory_bytes: usize,
 ) -> Result<u64, SearchError> {
+    index_reports_after(index, reports, memory_bytes, 0)
+}
+
+/// As `index_reports`, with positions continuing after `last_position`.
+pub(crate) fn index_reports_after(
+    index: &SearchIndex,
+    reports: impl IntoIterator<Item = PublicReport>,
+    memory_bytes: usize,
+    last_position: i64,
+) -> Result<u64, SearchError> {
     let fields = index.fields;
     let mut writer: IndexWriter = index.index.writer(memory_bytes.max(WRITER_MEMORY))?;
-    let mut n = 0i64;
+    let mut n = last_position;
     for report in reports {
         n += 1;
         writer.add_document(document(&fields, &report, n))?;
@@ -158,7 +168,7 @@ pub fn index_reports(
     prepared.commit()?;
     writer.wait_merging_threads()?;
     index.reload(n)?;
-    Ok(n as u64)
+    Ok((n - last_position) as u64)
 }
 
 /// A report's tag tokens, each once: its technologies, their categories and its factors,

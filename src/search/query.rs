@@ -964,6 +964,43 @@ mod tests {
         assert!(compared > 300, "only {compared} hits compared");
     }
 
+    /// The same reports split into segments differently (one indexing pass, or three) give
+    /// the same pages for every judged query: ties do not fall back on index layout.
+    #[test]
+    fn rankings_do_not_depend_on_how_reports_fall_into_segments() {
+        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let whole_dir = tempfile::tempdir().unwrap();
+        let whole = SearchIndex::open(whole_dir.path()).unwrap();
+        index_reports(&whole, corpus.clone(), 0).unwrap();
+        let split_dir = tempfile::tempdir().unwrap();
+        let split = SearchIndex::open(split_dir.path()).unwrap();
+        let mut indexed = 0;
+        for chunk in corpus.chunks(corpus.len().div_ceil(3)) {
+            let reports = chunk.to_vec();
+            indexed += crate::search::indexer::index_reports_after(&split, reports, 0, indexed)
+                .unwrap() as i64;
+        }
+        assert!(split.reader.searcher().segment_readers().len() >= 3);
+        let pages = |index: &SearchIndex| -> Vec<Vec<String>> {
+            judged
+                .iter()
+                .map(|j| {
+                    let q = SearchQuery {
+                        text: j.text.clone(),
+                        technologies: j.technology.iter().cloned().collect(),
+                        factors: j.factor.iter().cloned().collect(),
+                        limit: 20,
+                        ..SearchQuery::default()
+                    };
+                    let found = run(index, &q).unwrap();
+                    found.hits.into_iter().map(|h| h.id).collect()
+                })
+                .collect()
+        };
+        assert_eq!(pages(&whole), pages(&split));
+    }
+
     /// Runs every judged query at three offsets both pruned and scoring every match, and
     /// returns how many hits were compared.
     fn compare_pruned_with_every_match(index: &SearchIndex) -> usize {

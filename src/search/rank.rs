@@ -75,7 +75,29 @@ pub(crate) fn top(
     };
     rescore_in_order(searcher, ranking.scorers, &mut best)?;
     rescore(searcher, ranking.proximity, ranking.window, &mut best)?;
+    let best = newest_first_among_equals(searcher, best)?;
     Ok(best.into_iter().skip(offset).take(limit).collect())
+}
+
+/// Orders reports of equal score newest first (by outbox position) rather than by where
+/// they happen to sit in the index, which depends on how indexing threads split them into
+/// segments: the same corpus then ranks the same way on every build.
+fn newest_first_among_equals(
+    searcher: &Searcher,
+    best: Vec<(Score, DocAddress)>,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let mut keyed = Vec::with_capacity(best.len());
+    for (score, address) in best {
+        let position = searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .i64("position")?
+            .first(address.doc_id)
+            .unwrap_or(i64::MIN);
+        keyed.push((score, position, address));
+    }
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(keyed.into_iter().map(|(s, _, a)| (s, a)).collect())
 }
 
 /// The page `offset..offset + limit` of the matches kept in `tally`, newest (highest outbox

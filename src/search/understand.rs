@@ -8,90 +8,20 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::domain::Taxonomy;
 use crate::domain::taxonomy::Concept;
 
-/// Words that carry no meaning for ranking ("why did our certificate expire").
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "after",
-    "all",
-    "also",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "during",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "me",
-    "my",
-    "of",
-    "on",
-    "or",
-    "our",
-    "should",
-    "so",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "to",
-    "us",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "went",
-    "get",
-    "got",
-    "incident",
-    "incidents",
-    "outage",
-    "outages",
-    "problem",
-    "problems",
-    "issue",
-    "issues",
-];
+/// Words that carry no meaning for ranking ("why did our certificate expire"), from
+/// `schema/stop-words.txt`.
+fn is_stop_word(word: &str) -> bool {
+    static WORDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            include_str!("../../schema/stop-words.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(word)
+}
 
 /// A taxonomy phrase as stems, and what it names.
 struct ConceptPhrase {
@@ -201,7 +131,7 @@ pub(crate) fn understand(
             }
             let named: Vec<String> = used
                 .iter()
-                .filter(|&&i| !STOP_WORDS.contains(&tokens[i].0.as_str()))
+                .filter(|&&i| !is_stop_word(&tokens[i].0))
                 .map(|&i| tokens[i].1.clone())
                 .collect();
             for i in used {
@@ -242,7 +172,7 @@ pub(crate) fn understand(
         if covered[i] && !u.covered.contains(stem) {
             u.covered.push(stem.clone());
         }
-        if STOP_WORDS.contains(&raw.as_str()) || u.terms.contains(stem) {
+        if is_stop_word(raw) || u.terms.contains(stem) {
             continue;
         }
         u.terms.push(stem.clone());

@@ -11,9 +11,10 @@ use crate::common::*;
 use commonplace::store::Role;
 
 /// The level reached by `commonplace eval-search` on the fixture (mean nDCG@10 0.960,
-/// recall@20 0.968 when set); a ranking change that falls below fails CI.
-const MIN_NDCG10: f64 = 0.94;
-const MIN_RECALL20: f64 = 0.95;
+/// recall@20 0.973 since equal scores rank the same on every build); a ranking change that
+/// falls below fails CI.
+const MIN_NDCG10: f64 = 0.955;
+const MIN_RECALL20: f64 = 0.965;
 
 #[test]
 fn relevance_on_the_judged_fixture_does_not_regress() {
