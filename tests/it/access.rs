@@ -42,17 +42,8 @@ async fn access_matrix(backend: Backend) {
             ..Default::default()
         })
         .await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
-    let admin = app
-        .user("admin@example.org", "admin-password-1", Role::Admin, None)
-        .await;
+    let moderator = app.moderator().await;
+    let admin = app.admin().await;
     app.user(
         "writer@acme.example",
         "writer-password-1",

@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use crate::common::*;
-use commonplace::store::Role;
 
 #[tokio::test]
 async fn unauthenticated_and_wrong_role_are_refused() {
@@ -49,14 +48,7 @@ async fn unauthenticated_and_wrong_role_are_refused() {
     }
 
     // A moderator's token carries no organisation: it cannot submit.
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     let r = http
         .post(app.url("/api/v1/submissions"))
         .bearer_auth(&moderator)
@@ -87,29 +79,21 @@ async fn other_organisations_cannot_read_a_submission() {
         .await
         .expect("json");
     let id = created["id"].as_str().expect("id");
-    let own = http
-        .get(app.url(&format!("/api/v1/submissions/{id}")))
-        .bearer_auth(&acme_token)
-        .send()
-        .await
-        .expect("get");
+    let own = get_with(
+        &http,
+        app.url(&format!("/api/v1/submissions/{id}")),
+        &acme_token,
+    )
+    .await;
     assert_eq!(own.status(), 200);
-    let other = http
-        .get(app.url(&format!("/api/v1/submissions/{id}")))
-        .bearer_auth(&globex_token)
-        .send()
-        .await
-        .expect("get");
+    let other = get_with(
+        &http,
+        app.url(&format!("/api/v1/submissions/{id}")),
+        &globex_token,
+    )
+    .await;
     assert_eq!(other.status(), 404);
-    let list: Value = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&globex_token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&http, app.url("/api/v1/submissions"), &globex_token).await;
     assert_eq!(list.as_array().expect("array").len(), 0);
 }
 

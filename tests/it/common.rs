@@ -185,6 +185,23 @@ impl TestApp {
         token
     }
 
+    /// The API token of a moderator, `mod@example.org` (password `moderator-password`).
+    pub async fn moderator(&self) -> String {
+        self.user(
+            "mod@example.org",
+            "moderator-password",
+            Role::Moderator,
+            None,
+        )
+        .await
+    }
+
+    /// The API token of an admin, `admin@example.org` (password `admin-password-1`).
+    pub async fn admin(&self) -> String {
+        self.user("admin@example.org", "admin-password-1", Role::Admin, None)
+            .await
+    }
+
     /// Waits until everything published so far is searchable (bounded).
     pub async fn wait_indexed(&self) {
         let head = self.store().outbox_head().await.expect("head");
@@ -269,4 +286,22 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// GET `url` with a bearer token.
+pub async fn get_with(http: &reqwest::Client, url: String, token: &str) -> reqwest::Response {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET request")
+}
+
+/// GET `url` with a bearer token and read the body as JSON.
+pub async fn get_json(http: &reqwest::Client, url: String, token: &str) -> serde_json::Value {
+    get_with(http, url, token)
+        .await
+        .json()
+        .await
+        .expect("JSON body")
 }

@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::both_backends;
 use crate::common::*;
-use commonplace::store::Role;
 
 async fn submit_publish_search_export(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 1).await else {
@@ -13,14 +12,7 @@ async fn submit_publish_search_export(backend: Backend) {
     };
     let http = client();
     let (org_id, token) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
 
     // The organisation submits; the answer shows the scrubbed version and the findings.
     let response = http
@@ -56,15 +48,7 @@ async fn submit_publish_search_export(backend: Backend) {
     );
 
     // It waits for a moderator; the submitter cannot publish it.
-    let queue: Value = http
-        .get(app.url("/api/v1/moderation/queue"))
-        .bearer_auth(&moderator)
-        .send()
-        .await
-        .expect("queue")
-        .json()
-        .await
-        .expect("json");
+    let queue: Value = get_json(&http, app.url("/api/v1/moderation/queue"), &moderator).await;
     assert!(
         queue
             .as_array()
@@ -250,14 +234,7 @@ async fn small_cells_are_suppressed(backend: Backend) {
     };
     let http = client();
     let (_, token) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     for _ in 0..2 {
         let created: Value = http
             .post(app.url("/api/v1/submissions"))
@@ -302,14 +279,7 @@ async fn rejection_purges_and_explains(backend: Backend) {
     };
     let http = client();
     let (_, token) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     let created: Value = http
         .post(app.url("/api/v1/submissions"))
         .bearer_auth(&token)
@@ -337,15 +307,7 @@ async fn rejection_purges_and_explains(backend: Backend) {
         .await
         .expect("reject");
     assert_eq!(rejected.status(), 204);
-    let mine: Value = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let mine: Value = get_json(&http, app.url("/api/v1/submissions"), &token).await;
     assert_eq!(mine[0]["status"], "rejected");
     assert_eq!(mine[0]["reason"], "Too close to a public status page");
     let record = app

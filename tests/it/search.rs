@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::common::*;
-use commonplace::store::Role;
 
 /// The level reached by `commonplace eval-search` on the fixture (mean nDCG@10 0.960,
 /// recall@20 0.973 since equal scores rank the same on every build); a ranking change that
@@ -126,14 +125,7 @@ async fn search_features(backend: Backend) {
     };
     let http = client();
     let (_, org) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     let base = app.base.clone();
     let specs = [
         (

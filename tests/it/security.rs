@@ -121,15 +121,7 @@ async fn tokens_list_create_revoke(backend: Backend) {
     let (_, acme_token) = app.org_with_token(acme()).await;
     let (_, globex_token) = app.org_with_token(globex()).await;
 
-    let list: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&acme_token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&http, app.url("/api/v1/tokens"), &acme_token).await;
     let rows = list.as_array().expect("array");
     assert_eq!(rows.len(), 1, "{list}");
     assert_eq!(rows[0]["scopes"], json!(["submit", "read-own"]), "{list}");
@@ -150,12 +142,8 @@ async fn tokens_list_create_revoke(backend: Backend) {
     assert!(created["expires_at"].as_i64().expect("expiry") > now() + 29 * 86400);
 
     // Listed without its value or hash.
-    let text = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&acme_token)
-        .send()
+    let text = get_with(&http, app.url("/api/v1/tokens"), &acme_token)
         .await
-        .expect("list")
         .text()
         .await
         .expect("body");
@@ -211,15 +199,7 @@ async fn tokens_list_create_revoke(backend: Backend) {
     assert_eq!(fields, ["label", "scopes[0]", "expires_in_days"], "{body}");
 
     // Another organisation neither sees nor revokes it (404, as for no such token).
-    let other: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&globex_token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let other: Value = get_json(&http, app.url("/api/v1/tokens"), &globex_token).await;
     assert!(!other.to_string().contains(&reader_id));
     let r = http
         .delete(app.url(&format!("/api/v1/tokens/{reader_id}")))
@@ -228,12 +208,7 @@ async fn tokens_list_create_revoke(backend: Backend) {
         .await
         .expect("delete");
     assert_eq!(r.status(), 404);
-    let r = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&reader)
-        .send()
-        .await
-        .expect("get");
+    let r = get_with(&http, app.url("/api/v1/submissions"), &reader).await;
     assert_eq!(r.status(), 200, "still works after the foreign attempt");
 
     let r = http
@@ -243,22 +218,9 @@ async fn tokens_list_create_revoke(backend: Backend) {
         .await
         .expect("delete");
     assert_eq!(r.status(), 204);
-    let r = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&reader)
-        .send()
-        .await
-        .expect("get");
+    let r = get_with(&http, app.url("/api/v1/submissions"), &reader).await;
     assert_eq!(r.status(), 401);
-    let list: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&acme_token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&http, app.url("/api/v1/tokens"), &acme_token).await;
     let row = list
         .as_array()
         .expect("array")
@@ -307,15 +269,7 @@ async fn revoked_and_expired_tokens_are_rejected(backend: Backend) {
         )
         .await
         .expect("revoke");
-    let unknown: Value = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth("cp_unknown-token")
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let unknown: Value = get_json(&http, app.url("/api/v1/submissions"), "cp_unknown-token").await;
     for (plain, _) in &tokens {
         for (method, path) in [("GET", "/api/v1/submissions"), ("GET", "/api/v1/tokens")] {
             let r = http
@@ -356,14 +310,7 @@ async fn scopes_are_enforced(backend: Backend) {
     };
     let http = client();
     let (_, full) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     let new_token = |scopes: Value| {
         let http = http.clone();
         let url = app.url("/api/v1/tokens");
@@ -413,19 +360,9 @@ async fn scopes_are_enforced(backend: Backend) {
         "/api/v1/submissions".to_string(),
         format!("/api/v1/submissions/{id}"),
     ] {
-        let r = http
-            .get(app.url(&path))
-            .bearer_auth(&submit_only)
-            .send()
-            .await
-            .expect("get");
+        let r = get_with(&http, app.url(&path), &submit_only).await;
         assert_eq!(r.status(), 403, "{path} needs read-own");
-        let r = http
-            .get(app.url(&path))
-            .bearer_auth(&read_only)
-            .send()
-            .await
-            .expect("get");
+        let r = get_with(&http, app.url(&path), &read_only).await;
         assert_eq!(r.status(), 200, "{path} with read-own");
     }
     let r = http
@@ -444,22 +381,9 @@ async fn scopes_are_enforced(backend: Backend) {
     assert_eq!(r.status(), 204, "withdrawing with submit");
 
     // Existing moderator tokens got `moderate`; a moderator's token without it cannot moderate.
-    let list: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&moderator)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&http, app.url("/api/v1/tokens"), &moderator).await;
     assert_eq!(list[0]["scopes"], json!(["moderate"]), "{list}");
-    let r = http
-        .get(app.url("/api/v1/moderation/queue"))
-        .bearer_auth(&moderator)
-        .send()
-        .await
-        .expect("queue");
+    let r = get_with(&http, app.url("/api/v1/moderation/queue"), &moderator).await;
     assert_eq!(r.status(), 200);
     let (user, _) = app
         .store()
@@ -479,12 +403,7 @@ async fn scopes_are_enforced(backend: Backend) {
         })
         .await
         .expect("token");
-    let r = http
-        .get(app.url("/api/v1/moderation/queue"))
-        .bearer_auth(&plain)
-        .send()
-        .await
-        .expect("queue");
+    let r = get_with(&http, app.url("/api/v1/moderation/queue"), &plain).await;
     assert_eq!(r.status(), 403);
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["error"]["code"], "insufficient_scope");
@@ -536,22 +455,9 @@ async fn account_page_creates_and_revokes_tokens(backend: Backend) {
     let start = html.find(marker).expect("token shown once") + marker.len();
     let token = html[start..start + html[start..].find('<').expect("end")].to_string();
     let http = client();
-    let r = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get");
+    let r = get_with(&http, app.url("/api/v1/submissions"), &token).await;
     assert_eq!(r.status(), 200);
-    let list: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&http, app.url("/api/v1/tokens"), &token).await;
     let id = list
         .as_array()
         .expect("array")
@@ -564,15 +470,7 @@ async fn account_page_creates_and_revokes_tokens(backend: Backend) {
     assert!(html.contains("from the page") && !html.contains(&token));
 
     // Another organisation's token id: 404, untouched.
-    let globex_list: Value = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&globex_token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let globex_list: Value = get_json(&http, app.url("/api/v1/tokens"), &globex_token).await;
     let globex_id = globex_list[0]["id"].as_str().expect("id").to_string();
     let r = post_form(
         &app,
@@ -582,12 +480,7 @@ async fn account_page_creates_and_revokes_tokens(backend: Backend) {
     )
     .await;
     assert_eq!(r.status(), 404);
-    let r = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&globex_token)
-        .send()
-        .await
-        .expect("get");
+    let r = get_with(&http, app.url("/api/v1/tokens"), &globex_token).await;
     assert_eq!(r.status(), 200);
 
     let r = post_form(
@@ -598,12 +491,7 @@ async fn account_page_creates_and_revokes_tokens(backend: Backend) {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = http
-        .get(app.url("/api/v1/submissions"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get");
+    let r = get_with(&http, app.url("/api/v1/submissions"), &token).await;
     assert_eq!(r.status(), 401);
 }
 both_backends!(
@@ -619,17 +507,8 @@ async fn invitations_work_once(backend: Backend) {
     };
     let http = client();
     let (org_id, org_token) = app.org_with_token(acme()).await;
-    let admin = app
-        .user("admin@example.org", "admin-password-1", Role::Admin, None)
-        .await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let admin = app.admin().await;
+    let moderator = app.moderator().await;
     let invite = |token: String, body: Value| {
         let http = http.clone();
         let url = app.url("/api/v1/admin/invitations");
@@ -867,9 +746,7 @@ async fn reset_links_work_once_and_do_not_enumerate(backend: Backend) {
     };
     let http = client();
     let (org_id, org_token) = app.org_with_token(acme()).await;
-    let admin = app
-        .user("admin@example.org", "admin-password-1", Role::Admin, None)
-        .await;
+    let admin = app.admin().await;
     app.user(
         "writer@acme.example",
         "submitter-password",
@@ -1271,14 +1148,7 @@ async fn sql_injection_strings_change_nothing(backend: Backend) {
     };
     let http = client();
     let (org_id, org_token) = app.org_with_token(acme()).await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
     app.user(
         "writer@acme.example",
         "submitter-password",
@@ -1448,12 +1318,7 @@ async fn sql_injection_strings_change_nothing(backend: Backend) {
         .expect("reports");
     let page: Value = r.json().await.expect("json");
     assert_eq!(page["reports"].as_array().expect("reports").len(), 1);
-    let r = http
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&org_token)
-        .send()
-        .await
-        .expect("tokens");
+    let r = get_with(&http, app.url("/api/v1/tokens"), &org_token).await;
     assert_eq!(r.status(), 200, "the organisation token still works");
 }
 both_backends!(

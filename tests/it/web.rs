@@ -57,13 +57,7 @@ async fn form_preview_confirm_moderate(backend: Backend) {
         Some(&org_id),
     )
     .await;
-    app.user(
-        "mod@example.org",
-        "moderator-password",
-        Role::Moderator,
-        None,
-    )
-    .await;
+    app.moderator().await;
 
     // Anonymous users are sent to sign in.
     let anonymous = client();

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::common::*;
-use commonplace::store::{Role, SubmissionStatus};
+use commonplace::store::SubmissionStatus;
 
 async fn submit(app: &TestApp, token: &str) -> String {
     let response = client()
@@ -64,14 +64,7 @@ async fn workflow_states(backend: Backend) {
             ..Default::default()
         })
         .await;
-    let moderator = app
-        .user(
-            "mod@example.org",
-            "moderator-password",
-            Role::Moderator,
-            None,
-        )
-        .await;
+    let moderator = app.moderator().await;
 
     // Changes requested: the submitter sees the note; a submitter cannot moderate.
     let a = submit(&app, &token).await;
