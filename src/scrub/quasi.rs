@@ -121,6 +121,19 @@ fn month_of(value: &str) -> Option<String> {
         });
     }
     let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    // A weekday and month/day without a year (`Thu 10/28`): the month when it is certain,
+    // otherwise nothing of it.
+    if nums.len() == 2 && parts.len() == 3 {
+        let (a, b) = (nums[0], nums[1]);
+        let month = if (1..=12).contains(&a) && b > 12 && b <= 31 {
+            a
+        } else if (1..=12).contains(&b) && a > 12 && a <= 31 {
+            b
+        } else {
+            return Some("[date]".to_string());
+        };
+        return Some(MONTHS[month as usize - 1].to_string());
+    }
     if nums.len() != 3 {
         return None;
     }
@@ -354,6 +367,8 @@ mod tests {
         assert_eq!(month_of("30/09/2024").as_deref(), Some("September 2024"));
         assert_eq!(month_of("09/30/2024").as_deref(), Some("September 2024"));
         assert_eq!(month_of("03/04/2024").as_deref(), Some("2024"));
+        assert_eq!(month_of("Thu 10/28").as_deref(), Some("October"));
+        assert_eq!(month_of("Mon 3/4").as_deref(), Some("[date]"));
     }
 
     #[test]
