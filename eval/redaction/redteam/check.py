@@ -38,6 +38,9 @@ def main():
     ap.add_argument("-v", action="store_true", help="print the scrubbed text of failing files")
     ap.add_argument("filter", nargs="?", default="")
     args = ap.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        print(f"no scrubber binary at {args.bin} (build it, or pass --bin)")
+        return 2
     total_leaks = total_lost = total_known = 0
     for md in sorted(glob.glob(os.path.join(HERE, "[0-9]*.md"))):
         base = md[:-3]
