@@ -894,8 +894,9 @@ impl PeopleDetector {
         const ROLES: &str = "processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender";
         const ROLES_BEFORE: &str = "processor|provider|supplier|vendor|reseller|distributor|retailer|insurer|lender|acquirer|issuer|studio|chain|broadcaster|publisher|wholesaler|aggregator|agency|integrator|contractor|consultancy|outsourcer";
         let (keywords, keyword_pattern, patterns) = PATTERNS.get_or_init(|| {
-            // Letters beyond ASCII belong to the name ("Kōyō Mart").
-            const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][\p{L}&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\p{L}&']*){0,3})";
+            // Latin letters beyond ASCII belong to the name ("Kōyō Mart"); a small range,
+            // not `\p{L}`, keeps the automaton small.
+            const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&'\u{C0}-\u{24F}]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&'\u{C0}-\u{24F}]*){0,3})";
             // Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` makes the regex engine
             // drop to its slowest matcher on the first non-ASCII byte, and every boundary
             // here sits next to an ASCII letter of a keyword, where the ASCII boundary holds
