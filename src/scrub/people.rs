@@ -330,12 +330,18 @@ impl PeopleDetector {
                 continue;
             }
             // `alice.smith` / `alice_smith`: two name parts joined by a dot or underscore.
+            // `anjali.r`: a clear given name and an initial. Neither is a part of a longer
+            // identifier (`max_wal_senders`, `alice.smith.conf`).
             if let Some(next) = tokens.get(i + 1)
                 && next.start == t.end + 1
                 && matches!(text.as_bytes()[t.end], b'.' | b'_')
                 && f & BIT_GIVEN != 0
-                && self.is_name_bits(flags[i + 1], &lower[i + 1])
+                && (self.is_name_bits(flags[i + 1], &lower[i + 1])
+                    || (lower[i + 1].len() == 1
+                        && text.as_bytes()[t.end] == b'.'
+                        && self.is_clear_name_bits(f, l)))
                 && text.as_bytes().get(next.end).is_none_or(|b| *b != b'@')
+                && !glued_identifier(text, t.start, next.core_end)
             {
                 out.push((t.start, next.core_end));
                 i += 2;
@@ -386,7 +392,14 @@ impl PeopleDetector {
                     let unknown_pair =
                         (first_given && !never_name && self.unknown_word_bits(sf, second))
                             || (self.unknown_word_bits(f, first) && second_clear_surname);
+                    // Two words in no dictionary after a person's cue: "Eng manager:
+                    // Wirawan Suksawat", "Ms. Achterberg-Olsen".
+                    let unknown_with_context = weak
+                        && !never_name
+                        && self.unknown_word_bits(f, first)
+                        && self.unknown_word_bits(sf, second);
                     if first_given && second_ok && (clear || weak)
+                        || unknown_with_context
                         || (sf & BIT_SURNAME != 0 && self.is_clear_name_bits(f, first))
                         || (first_given && second_clear_surname)
                         || unknown_pair
@@ -422,7 +435,7 @@ impl PeopleDetector {
                     // Person-specific phrases ("hands over to Venkat") count as strong.
                     unknown
                         && (((strong || self.phrase_before(&tokens, &lower, &flags, i, text))
-                            && !sentence_start(text, t.start))
+                            && (!sentence_start(text, t.start) || after_title(text, t.start)))
                             || after)
                 };
                 // Headings capitalise every word: only a clear name or a strong cue counts.
@@ -440,7 +453,15 @@ impl PeopleDetector {
                 out.push((t.start, t.core_end));
             } else if t.lower
                 && self.is_name_bits(f, l)
-                && (strong || (self.is_clear_name_bits(f, l) && (weak || chat_speaker(text, &t))))
+                && (strong
+                    || (self.is_clear_name_bits(f, l)
+                        && (weak
+                            || chat_speaker(text, &t)
+                            // Chat-style prose writes names in lower case: "ngozi merged
+                            // the change", "tomasz here".
+                            || (f & BIT_ENGLISH == 0
+                                && l.chars().count() >= 4
+                                && self.context_after(text, &tokens, &lower, &flags, i)))))
             {
                 out.push((t.start, t.core_end));
             }
@@ -576,6 +597,9 @@ impl PeopleDetector {
 
     fn strong_context_before(&self, text: &str, tokens: &[Token], flags: &[u16], i: usize) -> bool {
         if i > 0 && text[..tokens[i].start].trim_end().ends_with('@') {
+            return true;
+        }
+        if after_title(text, tokens[i].start) {
             return true;
         }
         i > 0
@@ -868,8 +892,11 @@ impl PeopleDetector {
         // the regex scans entirely.
         static PATTERNS: OnceLock<(Option<AhoCorasick>, Vec<usize>, Vec<Regex>)> = OnceLock::new();
         const ROLES: &str = "processor|partner|customer|client|provider|carrier|operator|bank|issuer|acquirer|supplier|vendor|reseller|distributor|retailer|merchant|insurer|lender";
+        const ROLES_BEFORE: &str = "processor|provider|supplier|vendor|reseller|distributor|retailer|insurer|lender|acquirer|issuer|studio|chain|broadcaster|publisher|wholesaler|aggregator|agency|integrator|contractor|consultancy|outsourcer";
         let (keywords, keyword_pattern, patterns) = PATTERNS.get_or_init(|| {
-            const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&']*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&']*){0,3})";
+            // Latin letters beyond ASCII belong to the name ("Kōyō Mart"); a small range,
+            // not `\p{L}`, keeps the automaton small.
+            const NAME: &str = r"((?:[Tt]he\s+)?[A-Z][A-Za-z&'\u{C0}-\u{24F}]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z&'\u{C0}-\u{24F}]*){0,3})";
             // Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` makes the regex engine
             // drop to its slowest matcher on the first non-ASCII byte, and every boundary
             // here sits next to an ASCII letter of a keyword, where the ASCII boundary holds
@@ -896,6 +923,16 @@ impl PeopleDetector {
                     format!(r"{NAME}\s+(?:support|account team)\s+(?:is|was|are|were|team|called|confirmed|asked|says|said|reported|emailed|phoned)(?-u:\b)"),
                 ),
                 ("nda".to_string(), format!(r"{NAME}\s+under\s+(?:an?\s+)?NDA(?-u:\b)")),
+                (
+                    "account manager|account executive|account rep|success manager".to_string(),
+                    format!(r"{NAME}\s+(?i:account manager|account executive|account rep|customer success manager)(?-u:\b)"),
+                ),
+                (
+                    // The role first: "the payments provider Vexlo", "our hosting supplier
+                    // Kaldera Hosting", "the design studio Pennyroyal & Finch".
+                    ROLES_BEFORE.to_string(),
+                    format!(r"(?-u:\b)(?:the|our|their|a|an|its)\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{ROLES_BEFORE})\s+{NAME}"),
+                ),
             ];
             let mut words = Vec::new();
             let mut owner = Vec::new();
@@ -934,7 +971,34 @@ impl PeopleDetector {
                 let Some(m) = caps.get(1) else {
                     continue;
                 };
-                let name = m.as_str();
+                let mut m_start = m.start();
+                let mut name = m.as_str();
+                // "Contact Zahlwerk account manager": a capitalised ordinary word opening
+                // the sentence is not part of the name.
+                while let Some((head, tail)) = name.split_once(' ')
+                    && matches!(
+                        head.to_lowercase().as_str(),
+                        "contact"
+                            | "call"
+                            | "email"
+                            | "ask"
+                            | "ping"
+                            | "tell"
+                            | "cc"
+                            | "via"
+                            | "our"
+                            | "their"
+                            | "your"
+                            | "with"
+                            | "from"
+                            | "per"
+                    )
+                    && !tail.is_empty()
+                {
+                    m_start += head.len() + 1;
+                    name = tail.trim_start();
+                    m_start += tail.len() - name.len();
+                }
                 let core: Vec<String> = name
                     .split_whitespace()
                     .map(str::to_lowercase)
@@ -963,15 +1027,51 @@ impl PeopleDetector {
                 {
                     continue;
                 }
-                out.push((m.start(), m.end()));
+                out.push((m_start, m.end()));
             }
         }
         out
     }
 }
 
+/// Titles before a name, written with a dot.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "sra", "mme", "mlle",
+];
+
+/// Whether a title with its dot comes right before `start`: "Ms. Achterberg", "Prof. Olatunji".
+fn after_title(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(' ');
+    let Some(title) = before.strip_suffix('.') else {
+        return false;
+    };
+    if before.len() == start {
+        return false;
+    }
+    let word = title
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
+
 /// Context words that only say where or what, not that a company follows.
 const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such as"];
+
+/// Whether `start..end` continues as a longer dotted or snake_case identifier on either side.
+fn glued_identifier(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let joins = |at: Option<&u8>, next: Option<&u8>| {
+        matches!(at, Some(b'_'))
+            || (matches!(at, Some(b'.')) && next.is_some_and(|b| b.is_ascii_alphanumeric()))
+    };
+    joins(bytes.get(end), bytes.get(end + 1))
+        || (start > 0
+            && joins(
+                bytes.get(start - 1),
+                start.checked_sub(2).and_then(|k| bytes.get(k)),
+            ))
+}
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -1322,6 +1422,38 @@ mod tests {
                 "We suspected Norvale Freight, our card processor. The dependency on Redis stays."
             ),
             "We suspected Company A, our card processor. The dependency on Redis stays."
+        );
+        assert_eq!(
+            scrub(
+                "Contact Zahlwerk account manager Dietrich; Ms. Achterberg and Eng manager: Wirawan Suksawat agreed."
+            ),
+            "Contact Company A account manager Person A; Ms. Person B and Eng manager: Person C agreed."
+        );
+        assert_eq!(
+            scrub("authors: anjali.r; raise max_wal_senders and read alice.smith.conf"),
+            "authors: Person A; raise max_wal_senders and read alice.smith.conf"
+        );
+        assert_eq!(
+            scrub(
+                "the payments provider Vexlo and our hosting supplier Kaldera lost data; the cloud provider AWS and our DNS provider Cloudflare stay."
+            ),
+            "the payments provider Company A and our hosting supplier Company B lost data; the cloud provider AWS and our DNS provider Cloudflare stay."
+        );
+    }
+
+    #[test]
+    fn company_names_beyond_ascii() {
+        assert_eq!(
+            scrub("the convenience-store chain Kōyō Mart lost orders."),
+            "the convenience-store chain Company A lost orders."
+        );
+    }
+
+    #[test]
+    fn lower_case_names_with_a_persons_verb() {
+        assert_eq!(
+            scrub("hey all, tomasz here. at 2pm ngozi merged the change; max restarted nothing."),
+            "hey all, Person A here. at T+0:00 Person B merged the change; max restarted nothing."
         );
     }
 

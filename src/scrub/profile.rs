@@ -33,6 +33,9 @@ pub struct TermTarget {
     pub kind: &'static str,
     pub canonical: String,
     pub rule: &'static str,
+    /// The distinctive first word of a company's name ("Fjordline" of "Fjordline Ferries"):
+    /// found capitalised or inside an identifier, not as a lower-case word.
+    pub short_form: bool,
 }
 
 #[derive(Debug)]
@@ -113,13 +116,25 @@ impl ProfileMatcher {
             "profile.domain-label",
             domain_labels.iter().collect(),
         ));
+        let canonical_of = |kind: &str, term: &str| {
+            if kind == "org" {
+                org_canonical.clone()
+            } else {
+                term.trim().to_lowercase()
+            }
+        };
+        let mut derived: Vec<(String, &'static str, &'static str, String)> = Vec::new();
         for (kind, rule, terms) in groups {
             for term in terms {
-                let canonical = if kind == "org" {
-                    org_canonical.clone()
-                } else {
-                    term.trim().to_lowercase()
-                };
+                // Forms derived from a term (its short form) come after every term as
+                // written, so an alias that equals one keeps its own, wider matching.
+                if let Some(short) = matches!(kind, "org" | "customer")
+                    .then(|| short_form(term))
+                    .flatten()
+                {
+                    derived.push((short.to_string(), kind, rule, canonical_of(kind, term)));
+                }
+                let canonical = canonical_of(kind, term);
                 for variant in variants(term) {
                     if !seen.insert(variant.to_lowercase()) {
                         continue;
@@ -129,8 +144,20 @@ impl ProfileMatcher {
                         kind,
                         canonical: canonical.clone(),
                         rule,
+                        short_form: false,
                     });
                 }
+            }
+        }
+        for (short, kind, rule, canonical) in derived {
+            if seen.insert(short.to_lowercase()) {
+                patterns.push(short);
+                targets.push(TermTarget {
+                    kind,
+                    canonical,
+                    rule,
+                    short_form: true,
+                });
             }
         }
         let mut fuzzy: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
@@ -187,8 +214,16 @@ impl ProfileMatcher {
             return Vec::new();
         };
         let bytes = text.as_bytes();
-        ac.find_iter(text)
-            .filter_map(|m| {
+        // A match turned down (a short term glued inside a word) must not hide a longer
+        // term that starts inside it (`ks` of "Kestrel Securities" in `ksmars-08`): the
+        // search resumes one byte later instead of after it.
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
+                break;
+            };
+            let found = (|| {
                 let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
                 let right_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
                 let embedded = m.end() - m.start() >= MIN_EMBEDDED_LEN
@@ -197,17 +232,37 @@ impl ProfileMatcher {
                     return None;
                 }
                 let token = identifier_token(bytes, m.start(), m.end());
+                let target = &self.targets[m.pattern().as_usize()];
+                if target.short_form
+                    && !bytes[m.start()].is_ascii_uppercase()
+                    && token == (m.start(), m.end())
+                {
+                    return None;
+                }
                 let identifier = (!text[m.start()..m.end()].contains(' ')
                     && token != (m.start(), m.end()))
                     .then_some(token);
                 Some(ProfileMatch {
                     start: m.start(),
                     end: m.end(),
-                    target: &self.targets[m.pattern().as_usize()],
+                    target,
                     identifier,
                 })
-            })
-            .collect()
+            })();
+            match found {
+                Some(f) => {
+                    pos = m.end().max(pos + 1);
+                    out.push(f);
+                }
+                None => {
+                    pos = m.start() + 1;
+                    while pos < text.len() && !text.is_char_boundary(pos) {
+                        pos += 1;
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Words one edit away from a profile term (`Acmee`, `Roadrunenr`), for capitalised
@@ -435,6 +490,161 @@ fn in_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
         || token.iter().skip(1).any(|b| b.is_ascii_uppercase())
 }
 
+/// Initialisms that are common English words or units and abbreviations of technical
+/// prose: "Okapi Freight" is not every `of`, nor "Mighty Software" every `ms`.
+const WORD_INITIALISMS: &[&str] = &[
+    "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of",
+    "on", "or", "so", "to", "up", "us", "we", "all", "and", "any", "are", "but", "can", "for",
+    "had", "has", "her", "his", "its", "may", "new", "not", "now", "one", "our", "out", "per",
+    "see", "the", "two", "use", "via", "was", "who", "why", "you", "also", "from", "have", "into",
+    "more", "only", "than", "that", "then", "they", "this", "when", "will", "with", "ms", "ns",
+    "kb", "mb", "gb", "tb", "pb", "db", "id", "ip", "os", "io", "ui", "ux", "qa", "ci", "cd", "pr",
+    "vm", "ok", "am", "pm", "hr", "api", "cpu", "gpu", "ram", "dns", "tls", "ssl", "ssh", "sql",
+    "aws", "gcp", "sre", "ops", "dev", "tcp", "udp", "url", "eu", "uk", "utc", "etc", "eta", "tbd",
+    "faq", "rca", "sla", "slo", "sli", "vpn", "vpc", "lb", "az",
+];
+
+/// The initials of a multi-word term ("Farma Verde" → `FV`), when they make an initialism
+/// of two to four letters that is not an ordinary word.
+fn initialism(term: &str) -> Option<String> {
+    let words: Vec<&str> = term
+        .trim()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+    (initials.chars().all(|c| c.is_alphabetic())
+        && (2..=4).contains(&initials.chars().count())
+        && !WORD_INITIALISMS.contains(&initials.to_lowercase().as_str()))
+    .then_some(initials)
+}
+
+/// Words that only say what kind of business a name is ("Ferries", "Credit Union").
+const BUSINESS_WORDS: &[&str] = &[
+    "&",
+    "accounting",
+    "ag",
+    "agency",
+    "airlines",
+    "airways",
+    "analytics",
+    "and",
+    "asset",
+    "associates",
+    "automotive",
+    "bank",
+    "banking",
+    "brokers",
+    "capital",
+    "clinic",
+    "clinics",
+    "co",
+    "college",
+    "communications",
+    "company",
+    "consulting",
+    "cooperative",
+    "corp",
+    "corporation",
+    "credit",
+    "dental",
+    "digital",
+    "energy",
+    "entertainment",
+    "exchange",
+    "ferries",
+    "finance",
+    "financial",
+    "foods",
+    "foundation",
+    "freight",
+    "games",
+    "gaming",
+    "gmbh",
+    "group",
+    "health",
+    "healthcare",
+    "holdings",
+    "hospital",
+    "hospitals",
+    "hotels",
+    "inc",
+    "industries",
+    "insurance",
+    "interactive",
+    "international",
+    "investments",
+    "labs",
+    "limited",
+    "llc",
+    "logistics",
+    "ltd",
+    "management",
+    "media",
+    "microfinance",
+    "mobile",
+    "motors",
+    "mutual",
+    "networks",
+    "of",
+    "outfitters",
+    "partners",
+    "payments",
+    "pension",
+    "pharma",
+    "pharmacy",
+    "plc",
+    "press",
+    "publishing",
+    "resorts",
+    "retail",
+    "robotics",
+    "schools",
+    "securities",
+    "services",
+    "shipping",
+    "software",
+    "solutions",
+    "stores",
+    "studio",
+    "studios",
+    "supermarkets",
+    "systems",
+    "technologies",
+    "technology",
+    "telecom",
+    "the",
+    "tickets",
+    "ticketing",
+    "transport",
+    "travel",
+    "trust",
+    "union",
+    "university",
+    "ventures",
+    "wealth",
+];
+
+/// The brand of a company name made of one distinctive word and business words
+/// ("Fjordline Ferries", "Harbourview Credit Union" → "Fjordline", "Harbourview"): people
+/// shorten such names to the first word.
+fn short_form(term: &str) -> Option<&str> {
+    let mut words = term
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ',')));
+    let first = words.next()?;
+    let rest: Vec<String> = words.map(str::to_lowercase).collect();
+    (!rest.is_empty()
+        && first.chars().count() >= 5
+        && first.chars().all(char::is_alphabetic)
+        && first.starts_with(|c: char| c.is_uppercase())
+        && rest.iter().all(|w| BUSINESS_WORDS.contains(&w.as_str())))
+    .then_some(first)
+}
+
 /// Spellings of one term that text and identifiers use: as written, and slug forms
 /// with hyphens, underscores, dots or nothing between the words. Case is handled by the
 /// matcher; possessives need no variant because `Acme's` contains `Acme`.
@@ -453,8 +663,7 @@ fn variants(term: &str) -> Vec<String> {
             out.push(words.join(sep));
         }
         // The initialism teams use in identifiers and chat: "Farma Verde" → `fv`.
-        let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
-        if initials.chars().all(|c| c.is_alphabetic()) && (2..=4).contains(&initials.len()) {
+        if let Some(initials) = initialism(term) {
             out.push(initials);
         }
     }
@@ -503,6 +712,20 @@ mod tests {
             found,
             vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]
         );
+    }
+
+    #[test]
+    fn word_initialisms_and_lower_case_short_forms_are_not_matched() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Kestrel Securities".into(),
+            products: vec!["SMARS".into()],
+            customers: vec!["Okapi Freight".into(), "Fjordline Ferries".into()],
+            ..Default::default()
+        });
+        let text = "one of the KS servers (ksmars-08); Fjordline's CTO, not a fjordline; \
+                    the loss of data at OF; of-prod";
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, vec!["KS", "smars", "Fjordline"]);
     }
 
     #[test]

@@ -121,6 +121,19 @@ fn month_of(value: &str) -> Option<String> {
         });
     }
     let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    // A weekday and month/day without a year (`Thu 10/28`): the month when it is certain,
+    // otherwise nothing of it.
+    if nums.len() == 2 && parts.len() == 3 {
+        let (a, b) = (nums[0], nums[1]);
+        let month = if (1..=12).contains(&a) && b > 12 && b <= 31 {
+            a
+        } else if (1..=12).contains(&b) && a > 12 && a <= 31 {
+            b
+        } else {
+            return Some("[date]".to_string());
+        };
+        return Some(MONTHS[month as usize - 1].to_string());
+    }
     if nums.len() != 3 {
         return None;
     }
@@ -189,7 +202,18 @@ fn clock_minute(value: &str) -> Option<i64> {
 /// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
 /// below 1,000 the figure is not identifying and stays.
 fn band(value: &str) -> Option<String> {
+    // A figure broken over lines ("more than\n60,000 merchants") reads as one line.
+    let joined;
     let mut trimmed = value.trim();
+    if trimmed.contains(['\n', '\t', '\r']) || trimmed.contains("  ") {
+        joined = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+        trimmed = &joined;
+    }
+    let spelled;
+    if let Some(s) = spelled_number(trimmed) {
+        spelled = s;
+        trimmed = &spelled;
+    }
     for word in [
         "roughly ",
         "about ",
@@ -267,6 +291,40 @@ fn band(value: &str) -> Option<String> {
     Some(out)
 }
 
+/// "three and a half billion people" → "3.5 billion people": a spelled count before a
+/// magnitude word, as digits.
+fn spelled_number(value: &str) -> Option<String> {
+    const NUMBERS: &[(&str, f64)] = &[
+        ("half a ", 0.5),
+        ("a ", 1.0),
+        ("one ", 1.0),
+        ("two ", 2.0),
+        ("three ", 3.0),
+        ("four ", 4.0),
+        ("five ", 5.0),
+        ("six ", 6.0),
+        ("seven ", 7.0),
+        ("eight ", 8.0),
+        ("nine ", 9.0),
+        ("ten ", 10.0),
+        ("eleven ", 11.0),
+        ("twelve ", 12.0),
+        ("fifteen ", 15.0),
+        ("twenty ", 20.0),
+        ("fifty ", 50.0),
+    ];
+    let lower = value.to_ascii_lowercase();
+    let (word, n) = NUMBERS.iter().find(|(w, _)| lower.starts_with(w))?;
+    let mut rest = &value[word.len()..];
+    let mut n = *n;
+    if rest.to_ascii_lowercase().starts_with("and a half ") {
+        n += 0.5;
+        rest = &rest["and a half ".len()..];
+    }
+    let (multiplier, _) = magnitude(rest);
+    (multiplier >= 1e6).then(|| format!("{n} {rest}"))
+}
+
 fn magnitude(after: &str) -> (f64, usize) {
     let word: String = after
         .chars()
@@ -276,7 +334,7 @@ fn magnitude(after: &str) -> (f64, usize) {
         "thousand" | "k" => 1e3,
         "million" | "m" | "mm" => 1e6,
         "billion" | "bn" | "b" => 1e9,
-        "trillion" => 1e12,
+        "trillion" | "tn" => 1e12,
         _ => return (1.0, 0),
     };
     (m, word.len())
@@ -309,6 +367,8 @@ mod tests {
         assert_eq!(month_of("30/09/2024").as_deref(), Some("September 2024"));
         assert_eq!(month_of("09/30/2024").as_deref(), Some("September 2024"));
         assert_eq!(month_of("03/04/2024").as_deref(), Some("2024"));
+        assert_eq!(month_of("Thu 10/28").as_deref(), Some("October"));
+        assert_eq!(month_of("Mon 3/4").as_deref(), Some("[date]"));
     }
 
     #[test]
@@ -332,5 +392,17 @@ mod tests {
         assert_eq!(band("450,000 EUR").as_deref(), Some("over 100,000 EUR"));
         assert_eq!(band("999"), None);
         assert_eq!(band("£0.6 million").as_deref(), Some("over £100,000"));
+        assert_eq!(
+            band("more than\n60,000 merchants").as_deref(),
+            Some("over 10,000 merchants")
+        );
+        assert_eq!(
+            band("Three and a half billion people").as_deref(),
+            Some("over 1 billion people")
+        );
+        assert_eq!(
+            band("1.21B queries").as_deref(),
+            Some("over 1 billion queries")
+        );
     }
 }
