@@ -86,14 +86,23 @@ fn newest_first_among_equals(
     searcher: &Searcher,
     best: Vec<(Score, DocAddress)>,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    // `best` is in rank order already; without equal scores there is nothing to settle.
+    if !best.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        return Ok(best);
+    }
+    let mut columns = std::collections::HashMap::new();
     let mut keyed = Vec::with_capacity(best.len());
     for (score, address) in best {
-        let position = searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .i64("position")?
-            .first(address.doc_id)
-            .unwrap_or(i64::MIN);
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .i64("position")?,
+            ),
+        };
+        let position = column.first(address.doc_id).unwrap_or(i64::MIN);
         keyed.push((score, position, address));
     }
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
