@@ -639,7 +639,9 @@ impl Scrubber {
         for m in packs.keyword_matcher.find_overlapping_iter(text) {
             let rule = packs.keyword_rule[m.pattern().as_usize()];
             active[rule] = true;
-            hits[rule].push((m.start(), m.end()));
+            if packs.rules[rule].window.is_some() {
+                hits[rule].push((m.start(), m.end()));
+            }
         }
         // Unicode-mode rules fold the Kelvin sign and the long s to `k` and `s`, which the
         // ASCII keyword matcher does not: such text gets every rule over all of it.

@@ -854,13 +854,19 @@ mod tests {
     use super::*;
     use crate::search::{eval, index_reports};
 
+    /// The judged relevance fixture: its reports and its queries.
+    fn judged_fixture() -> (Vec<PublicReport>, Vec<eval::JudgedQuery>) {
+        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        (corpus, judged)
+    }
+
     /// Dense units' document sets are cached per segment: answers with the cache (first
     /// filling it, then reading it) equal those that walk every posting list, and a report
     /// deleted after its units were cached is gone from the next answer.
     #[test]
     fn cached_unit_sets_answer_as_walking_the_postings_does() {
-        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
-        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let (corpus, judged) = judged_fixture();
         let dir = tempfile::tempdir().unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
         let n = index_reports(&index, corpus, 0).unwrap();
@@ -934,7 +940,7 @@ mod tests {
     /// matches, must rank exactly as scoring every match does, on every page.
     #[test]
     fn pruned_ranking_equals_scoring_every_match() {
-        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let (corpus, _) = judged_fixture();
         let dir = tempfile::tempdir().unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
         index_reports(&index, corpus, 0).unwrap();
@@ -948,7 +954,7 @@ mod tests {
     /// one twice too high fails here.)
     #[test]
     fn a_threshold_shared_across_segments_keeps_ranking_exact() {
-        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
+        let (corpus, _) = judged_fixture();
         let dir = tempfile::tempdir().unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
         for copy in 0..3 {
@@ -968,8 +974,7 @@ mod tests {
     /// the same pages for every judged query: ties do not fall back on index layout.
     #[test]
     fn rankings_do_not_depend_on_how_reports_fall_into_segments() {
-        let corpus = eval::read_corpus(include_str!("../../eval/search/corpus.jsonl")).unwrap();
-        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let (corpus, judged) = judged_fixture();
         let whole_dir = tempfile::tempdir().unwrap();
         let whole = SearchIndex::open(whole_dir.path()).unwrap();
         index_reports(&whole, corpus.clone(), 0).unwrap();
@@ -1004,7 +1009,7 @@ mod tests {
     /// Runs every judged query at three offsets both pruned and scoring every match, and
     /// returns how many hits were compared.
     fn compare_pruned_with_every_match(index: &SearchIndex) -> usize {
-        let judged = eval::read_queries(include_str!("../../eval/search/queries.toml")).unwrap();
+        let (_, judged) = judged_fixture();
         let mut compared = 0;
         for j in &judged {
             for (offset, limit, window) in [
