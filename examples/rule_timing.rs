@@ -6,15 +6,23 @@ use std::time::Instant;
 
 use commonplace::scrub::{IdentityProfile, Scrubber};
 
+#[path = "../benches/support/fixtures.rs"]
+mod fixtures;
+
 fn main() {
-    let corpus =
-        std::fs::read_to_string("eval/redaction/corpus.jsonl").expect("run from the repo root");
-    let text: String = corpus
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|d| d["text"].as_str().map(str::to_string))
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    // `--bench`: the benchmark megabyte instead of the evaluation corpus.
+    let text = if std::env::args().any(|a| a == "--bench") {
+        fixtures::postmortem_megabyte()
+    } else {
+        let corpus =
+            std::fs::read_to_string("eval/redaction/corpus.jsonl").expect("run from the repo root");
+        corpus
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|d| d["text"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
     let engine = Scrubber::bundled().expect("bundled packs");
     let mut rows: Vec<(f64, &str, usize)> = engine
         .packs()
@@ -27,7 +35,7 @@ fn main() {
         })
         .collect();
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (ms, id, n) in rows.iter().take(15) {
+    for (ms, id, n) in rows.iter().take(25) {
         println!("{ms:8.1} ms  {id} ({n} matches)");
     }
     let mb = text.len() as f64 / 1e6;

@@ -52,6 +52,62 @@ pub fn keyword_window(hir: &Hir, keywords: &[String]) -> Option<usize> {
     maximum_len(hir).filter(|_| usable)
 }
 
+/// The bytes a rule's matches can be made of, when some common separator is not among them.
+/// Every match then lies inside one maximal run of these bytes (a "segment"). A class
+/// reaching beyond ASCII admits every byte from 0x80, so runs always begin and end on
+/// character boundaries.
+pub fn match_alphabet(hir: &Hir) -> Option<Box<[bool; 256]>> {
+    if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+        return None;
+    }
+    let mut alphabet = Box::new([false; 256]);
+    consumed_bytes(hir, &mut alphabet);
+    if alphabet[0x80..].iter().any(|&b| b) {
+        alphabet[0x80..].fill(true);
+    }
+    // A rule that can take every common separator finds segments about as long as the
+    // text; searching it whole is simpler and no slower.
+    let separators = b"\n\r\t .,;:!?()[]{}<>\"'|/=";
+    separators
+        .iter()
+        .any(|&b| !alphabet[usize::from(b)])
+        .then_some(alphabet)
+}
+
+fn consumed_bytes(hir: &Hir, alphabet: &mut [bool; 256]) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter() {
+                alphabet[usize::from(b)] = true;
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.iter() {
+                alphabet[usize::from(r.start())..=usize::from(r.end())].fill(true);
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.iter() {
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                if start < 0x80 {
+                    alphabet[start as usize..=end.min(0x7F) as usize].fill(true);
+                }
+                if end >= 0x80 {
+                    alphabet[0x80..].fill(true);
+                }
+            }
+        }
+        HirKind::Capture(c) => consumed_bytes(&c.sub, alphabet),
+        HirKind::Repetition(r) => consumed_bytes(&r.sub, alphabet),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            for p in parts {
+                consumed_bytes(p, alphabet);
+            }
+        }
+    }
+}
+
 fn covers(hir: &Hir, keywords: &[Vec<u8>]) -> bool {
     if let Some(strings) = language(hir) {
         return strings.iter().all(|s| contains_keyword(s, keywords));
@@ -214,6 +270,25 @@ mod tests {
         assert!(!proven("[a-z]+", &["a"]));
         assert!(!proven("gh[pousr]_[A-Za-z0-9]{30}", &["ghp_", "gho_"]));
         assert!(!proven("(?:city|port)\\s+of", &[" of "]));
+    }
+
+    #[test]
+    fn the_match_alphabet_lists_every_byte_a_match_can_take() {
+        let alphabet = |pattern: &str| match_alphabet(&parse(pattern).expect("pattern parses"));
+        let a = alphabet("(?i)token=[A-Za-z0-9_]+").expect("separators excluded");
+        for b in b"TOKENtoken=azAZ09_" {
+            assert!(a[usize::from(*b)], "{}", *b as char);
+        }
+        for b in b" \n.,:-" {
+            assert!(!a[usize::from(*b)], "{}", *b as char);
+        }
+        assert!(!a[0x80]);
+        // `\s` takes newlines; a Unicode class admits every byte from 0x80.
+        let a = alphabet(r"the\s+\p{L}+ leader").expect("`.` is excluded");
+        assert!(a[usize::from(b'\n')] && a[0x80] && a[0xFF] && !a[usize::from(b'.')]);
+        // Everything a separator could be, or an empty match: searched whole.
+        assert!(alphabet(r"(?s)key.+").is_none());
+        assert!(alphabet(r"x*").is_none());
     }
 
     #[test]

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, OnceLock};
 
+use regex_automata::Input;
+use regex_automata::util::captures::Captures;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -619,7 +621,7 @@ impl Scrubber {
         candidates
     }
 
-    fn rule_candidates<'a>(&self, text: &'a str) -> Vec<Candidate> {
+    fn rule_candidates(&self, text: &str) -> Vec<Candidate> {
         let packs = &self.packs;
         let mut active = vec![false; packs.rules.len()];
         for (i, rule) in packs.rules.iter().enumerate() {
@@ -633,13 +635,13 @@ impl Scrubber {
                 }
             }
         }
-        // Every keyword occurrence, per rule: a rule whose matches are short runs its regex
-        // only around them.
+        // Every keyword occurrence, per rule: rules whose matches are short, or made of
+        // bytes that exclude some separator, run their regex only around them.
         let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); packs.rules.len()];
         for m in packs.keyword_matcher.find_overlapping_iter(text) {
             let rule = packs.keyword_rule[m.pattern().as_usize()];
             active[rule] = true;
-            if packs.rules[rule].window.is_some() {
+            if packs.rules[rule].window.is_some() || packs.rules[rule].alphabet.is_some() {
                 hits[rule].push((m.start(), m.end()));
             }
         }
@@ -656,53 +658,24 @@ impl Scrubber {
             }
             let hits = &mut hits[priority];
             hits.sort_unstable();
-            // Windows cost up to three match lengths a hit; past a share of the text, one
-            // pass over all of it is cheaper.
-            let window = rule.window.filter(|&len| {
-                !folds && !hits.is_empty() && hits.len().saturating_mul(3 * len) < text.len() / 2
-            });
-            // Capture groups cost a second, slower engine run per match: only rules that
-            // redact a part of their match pay for it.
-            let speaker = rule.transform == Some(Transform::Speaker);
-            let matches: Vec<regex::Match<'a>> = if rule.group == 0 && !speaker {
-                match window {
-                    Some(len) => matches_near(text, hits, len, |hay, at| {
-                        rule.regex.find_at(hay, at).map(|m| (m, m.start(), m.end()))
-                    }),
-                    None => rule.regex.find_iter(text).collect(),
-                }
+            let scope = if folds || hits.is_empty() {
+                Scope::Whole
+            } else if let Some(len) = rule.window.filter(|&len| {
+                // Windows cost up to three match lengths a hit; past a share of the text,
+                // one pass over all of it is cheaper.
+                hits.len().saturating_mul(3 * len) < text.len() / 2
+            }) {
+                Scope::Window(len)
             } else {
-                let group_of = |caps: regex::Captures<'a>| -> Option<regex::Match<'a>> {
-                    let group = if speaker {
-                        (1..caps.len())
-                            .find(|&g| caps.get(g).is_some())
-                            .unwrap_or(0)
-                    } else {
-                        rule.group
-                    };
-                    caps.get(group)
-                };
-                match window {
-                    Some(len) => matches_near(text, hits, len, |hay, at| {
-                        rule.regex.captures_at(hay, at).map(|caps| {
-                            let whole = caps.get(0).map_or((at, at), |m| (m.start(), m.end()));
-                            (caps, whole.0, whole.1)
-                        })
-                    })
-                    .into_iter()
-                    .filter_map(group_of)
-                    .collect(),
-                    None => rule
-                        .regex
-                        .captures_iter(text)
-                        .filter_map(group_of)
-                        .collect(),
-                }
+                rule.alphabet
+                    .as_deref()
+                    .and_then(|alphabet| segments(text.as_bytes(), hits, alphabet, text.len() / 2))
+                    .map_or(Scope::Whole, Scope::Segments)
             };
-            for m in matches {
+            for (start, end) in rule_matches(rule, text, hits, scope) {
                 // Sentence punctuation is trimmed off the end unless the validator needs
                 // it back (`2001:db8::` ends in colons that belong to the address).
-                let full = m.as_str();
+                let full = &text[start..end];
                 let trimmed_len = full.trim_end_matches(|c| rule.trim_end.contains(c)).len();
                 let Some(end) = (trimmed_len..=full.len())
                     .filter(|&len| full.is_char_boundary(len) && len > 0)
@@ -710,14 +683,14 @@ impl Scrubber {
                         rule.validator
                             .is_none_or(|v| self.validate(v, &full[..len]))
                     })
-                    .map(|len| m.start() + len)
+                    .map(|len| start + len)
                 else {
                     continue;
                 };
-                if rule.boundary && !at_boundary(text, m.start(), end) {
+                if rule.boundary && !at_boundary(text, start, end) {
                     continue;
                 }
-                let value = &text[m.start()..end];
+                let value = &text[start..end];
                 if rule.except.as_ref().is_some_and(|e| e.is_match(value))
                     || rule
                         .min_entropy
@@ -725,14 +698,14 @@ impl Scrubber {
                 {
                     continue;
                 }
-                let mut c = Candidate::new(m.start(), end, rule.kind, rule.id, priority + 1);
+                let mut c = Candidate::new(start, end, rule.kind, rule.id, priority + 1);
                 match rule.transform {
                     None | Some(Transform::Speaker) => {}
                     Some(Transform::People) => {
                         for (s, e) in self.people.split_people_list(value) {
                             out.push(Candidate::new(
-                                m.start() + s,
-                                m.start() + e,
+                                start + s,
+                                start + e,
                                 rule.kind,
                                 rule.id,
                                 priority + 1,
@@ -740,7 +713,7 @@ impl Scrubber {
                         }
                         continue;
                     }
-                    Some(t) => match quasi::parse(t, value, &text[..m.start()]) {
+                    Some(t) => match quasi::parse(t, value, &text[..start]) {
                         Some(g) => c.generalised = Some(g),
                         None => continue,
                     },
@@ -904,18 +877,156 @@ fn shannon_entropy(value: &str) -> f64 {
         .sum()
 }
 
-/// The matches `find_iter` would give, found by searching only near keyword hits (sorted by
-/// start). Sound for a regex whose matches are non-empty, at most `max_len` bytes long and
-/// always contain a keyword (checked when packs compile): a match starting at or after `p`
-/// holds a hit starting there too, so it starts no earlier than `max_len` before the first
-/// such hit.
-/// `search(haystack, at)` is the regex's leftmost-first search from `at`, returning the item
+/// Where a rule's regex runs over a text: all of it, windows around keyword hits, or the
+/// runs of its alphabet that hold them.
+enum Scope {
+    Whole,
+    Window(usize),
+    Segments(Vec<(usize, usize)>),
+}
+
+/// The spans a rule redacts in `text` (its capture group's, or its whole match's), in order:
+/// the same whatever the scope, which only saves searching where no match can be.
+fn rule_matches(
+    rule: &pack::Rule,
+    text: &str,
+    hits: &[(usize, usize)],
+    scope: Scope,
+) -> Vec<(usize, usize)> {
+    let regex = &rule.regex;
+    // Capture groups cost a second, slower engine run per match: only rules that redact a
+    // part of their match pay for it.
+    let speaker = rule.transform == Some(Transform::Speaker);
+    if rule.group == 0 && !speaker {
+        let spans = |input: Input<'_>| {
+            regex
+                .find_iter(input)
+                .map(|m| (m.start(), m.end()))
+                .collect::<Vec<_>>()
+        };
+        return match scope {
+            Scope::Whole => spans(Input::new(text)),
+            Scope::Segments(segments) => segments
+                .into_iter()
+                .flat_map(|(from, to)| spans(Input::new(text).span(from..to)))
+                .collect(),
+            Scope::Window(len) => matches_near(text, hits, len, |from, to| {
+                let m = regex.search(&Input::new(text).span(from..to))?;
+                Some(((m.start(), m.end()), m.start(), m.end()))
+            }),
+        };
+    }
+    let value = |caps: &Captures| -> Option<(usize, usize)> {
+        let group = if speaker {
+            (1..caps.group_len())
+                .find(|&g| caps.get_group(g).is_some())
+                .unwrap_or(0)
+        } else {
+            rule.group
+        };
+        caps.get_group(group).map(|span| (span.start, span.end))
+    };
+    let spans = |input: Input<'_>| {
+        regex
+            .captures_iter(input)
+            .filter_map(|caps| value(&caps))
+            .collect::<Vec<_>>()
+    };
+    match scope {
+        Scope::Whole => spans(Input::new(text)),
+        Scope::Segments(segments) => segments
+            .into_iter()
+            .flat_map(|(from, to)| spans(Input::new(text).span(from..to)))
+            .collect(),
+        Scope::Window(len) => {
+            let mut caps = regex.create_captures();
+            matches_near(text, hits, len, |from, to| {
+                regex.search_captures(&Input::new(text).span(from..to), &mut caps);
+                let whole = caps.get_match()?;
+                Some((value(&caps), whole.start(), whole.end()))
+            })
+            .into_iter()
+            .flatten()
+            .collect()
+        }
+    }
+}
+
+/// The maximal runs of `alphabet` bytes that hold a keyword hit (hits sorted by start), or
+/// `None` when they cover more than `budget` bytes, where one pass over it is cheaper. Sound for a
+/// rule whose matches are non-empty, made of `alphabet` bytes and proven to hold a keyword
+/// (checked when packs compile): each match lies inside one run, around one of its hits,
+/// and a search limited to a run finds what a search of the whole text finds there, since
+/// no match can cross the run's ends and assertions still see the bytes beyond them.
+fn segments(
+    text: &[u8],
+    hits: &[(usize, usize)],
+    alphabet: &[bool; 256],
+    budget: usize,
+) -> Option<Vec<(usize, usize)>> {
+    let mut covered = 0;
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let taken = |b: u8| alphabet[usize::from(b)];
+    for &(start, end) in hits {
+        if out.last().is_some_and(|&(_, to)| start < to)
+            || !text[start..end].iter().all(|&b| taken(b))
+        {
+            continue;
+        }
+        let from = text[..start]
+            .iter()
+            .rposition(|&b| !taken(b))
+            .map_or(0, |i| i + 1);
+        let to = text[end..]
+            .iter()
+            .position(|&b| !taken(b))
+            .map_or(text.len(), |i| end + i);
+        if !push_segment(&mut out, &mut covered, from, to, budget) {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// Gaps between segments shorter than this are searched through: starting a search costs
+/// about what scanning this many bytes does, and a span from the start of one run to the
+/// end of another still finds exactly the matches inside them.
+const SEGMENT_GAP: usize = 64;
+
+/// Adds a segment after the others, joined to the last when the gap is short; `false` once
+/// they cover more than `budget` bytes.
+fn push_segment(
+    out: &mut Vec<(usize, usize)>,
+    covered: &mut usize,
+    from: usize,
+    to: usize,
+    budget: usize,
+) -> bool {
+    match out.last_mut() {
+        Some(last) if from <= last.1 + SEGMENT_GAP => {
+            *covered += to - last.1;
+            last.1 = to;
+        }
+        _ => {
+            *covered += to - from;
+            out.push((from, to));
+        }
+    }
+    *covered <= budget
+}
+
+/// The matches a search of the whole text would give, found by searching only near keyword
+/// hits (sorted by start). Sound for a regex whose matches are non-empty, at most `max_len`
+/// bytes long and always contain a keyword (checked when packs compile): a match starting
+/// at or after `p` holds a hit starting there too, so it starts no earlier than `max_len`
+/// before the first such hit.
+/// `search(from, to)` is the regex's leftmost-first search of the span, returning the item
 /// with its whole match's start and end.
-fn matches_near<'t, T>(
-    text: &'t str,
+fn matches_near<T>(
+    text: &str,
     hits: &[(usize, usize)],
     max_len: usize,
-    mut search: impl FnMut(&'t str, usize) -> Option<(T, usize, usize)>,
+    mut search: impl FnMut(usize, usize) -> Option<(T, usize, usize)>,
 ) -> Vec<T> {
     let mut out = Vec::new();
     let mut next = 0;
@@ -924,13 +1035,12 @@ fn matches_near<'t, T>(
             continue;
         }
         let from = floor_char_boundary(text, hit_start.saturating_sub(max_len)).max(next);
-        // Every match starting by `decided` ends inside the haystack, and one character more
-        // lets an assertion at its end see what really follows.
+        // Every match starting by `decided` ends inside the span; assertions at its end see
+        // the text beyond it.
         let decided = from + max_len;
-        let hay_end = ceil_char_boundary(text, decided + max_len + 1);
-        let hay_end = ceil_char_boundary(text, hay_end + 1);
+        let span_end = ceil_char_boundary(text, decided + max_len + 1);
         loop {
-            match search(&text[..hay_end], next.max(from)) {
+            match search(next.max(from), span_end) {
                 Some((item, start, end)) if start <= decided && end > start => {
                     out.push(item);
                     next = end;
@@ -1195,11 +1305,11 @@ mod tests {
         assert!(checked >= 60, "only {checked} examples");
     }
 
-    /// Searching near keyword hits finds exactly the matches of a scan over the whole text,
-    /// on the evaluation corpus, every rule example, and the examples run together (hits
-    /// close enough for their windows to overlap).
+    /// Searching near keyword hits (in windows or in segments) finds exactly the matches of
+    /// a scan over the whole text, on the evaluation corpus, every rule example, and the
+    /// examples run together (hits close enough for their windows to overlap).
     #[test]
-    fn keyword_windows_find_what_a_full_scan_finds() {
+    fn keyword_windows_and_segments_find_what_a_full_scan_finds() {
         let engine = engine();
         let packs = engine.packs();
         let mut texts: Vec<String> = include_str!("../../eval/redaction/corpus.jsonl")
@@ -1218,10 +1328,13 @@ mod tests {
         texts.push(examples.join(""));
         texts.push(examples.join(" "));
         texts.push(examples.join("\n"));
-        let mut windowed_rules = 0;
+        let (mut windowed_rules, mut segmented_rules) = (0, 0);
         for (index, rule) in packs.rules.iter().enumerate() {
-            let Some(len) = rule.window else { continue };
-            windowed_rules += 1;
+            if rule.window.is_none() && rule.alphabet.is_none() {
+                continue;
+            }
+            windowed_rules += usize::from(rule.window.is_some());
+            segmented_rules += usize::from(rule.alphabet.is_some());
             for text in &texts {
                 let mut hits: Vec<(usize, usize)> = packs
                     .keyword_matcher
@@ -1230,21 +1343,36 @@ mod tests {
                     .map(|m| (m.start(), m.end()))
                     .collect();
                 hits.sort_unstable();
-                let near = matches_near(text, &hits, len, |hay, at| {
-                    rule.regex
-                        .find_at(hay, at)
-                        .map(|m| (m.range(), m.start(), m.end()))
-                });
-                let full: Vec<_> = rule.regex.find_iter(text).map(|m| m.range()).collect();
-                assert_eq!(
-                    near,
-                    full,
-                    "rule {} on {:?}",
-                    rule.id,
-                    &text[..text.len().min(200)]
-                );
+                let full = rule_matches(rule, text, &hits, Scope::Whole);
+                if let Some(len) = rule.window {
+                    let near = rule_matches(rule, text, &hits, Scope::Window(len));
+                    assert_eq!(
+                        near,
+                        full,
+                        "rule {} on {:?}",
+                        rule.id,
+                        &text[..text.len().min(200)]
+                    );
+                }
+                if let Some(alphabet) = &rule.alphabet {
+                    // No budget: every hit's segment, however much of the text they cover.
+                    let segments =
+                        segments(text.as_bytes(), &hits, alphabet, usize::MAX).expect("no budget");
+                    let inside = rule_matches(rule, text, &hits, Scope::Segments(segments));
+                    assert_eq!(
+                        inside,
+                        full,
+                        "rule {} on {:?}",
+                        rule.id,
+                        &text[..text.len().min(200)]
+                    );
+                }
             }
         }
+        assert!(
+            segmented_rules >= 20,
+            "only {segmented_rules} rules use segments"
+        );
         assert!(
             windowed_rules >= 10,
             "only {windowed_rules} rules use windows"

@@ -2,7 +2,7 @@
 //! Each rule carries its own examples, which the test suite runs.
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 
 use super::{ScrubError, coverage};
@@ -113,6 +113,10 @@ pub struct Rule {
     /// For a rule searched only near its keywords: the longest match in bytes. `None` for
     /// open-ended patterns and one-byte keywords (too common to be worth it).
     pub window: Option<usize>,
+    /// The bytes its matches can take, when that leaves out some separator: the rule is then
+    /// searched only in the runs of them that hold a keyword hit. Only for rules whose
+    /// keywords are two bytes or more (one-byte keywords have no recorded hits).
+    pub alphabet: Option<Box<[bool; 256]>>,
     pub group: usize,
     pub validator: Option<Validator>,
     pub trim_end: String,
@@ -230,12 +234,15 @@ impl Packs {
                         )));
                     }
                 };
+                let long_keywords =
+                    !spec.keywords.is_empty() && spec.keywords.iter().all(|k| k.len() >= 2);
                 rules.push(Rule {
                     id: Box::leak(id.into_boxed_str()),
                     kind: Box::leak(spec.kind.into_boxed_str()),
                     regex,
                     keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
                     window: coverage::keyword_window(&hir, &spec.keywords),
+                    alphabet: coverage::match_alphabet(&hir).filter(|_| long_keywords),
                     group: spec.group,
                     validator,
                     trim_end: spec.trim_end,
@@ -286,16 +293,17 @@ impl Packs {
 
 /// Compiles a rule pattern with ASCII-only classes when the pattern allows it (about 40×
 /// faster for bounded repetitions), falling back to Unicode for patterns that need it.
-fn compile_ascii(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(1 << 24)
-        .build()
-        .or_else(|_| {
-            regex::RegexBuilder::new(pattern)
-                .size_limit(1 << 24)
-                .build()
-        })
+/// The lower-level regex type lets a search keep the whole text for its assertions while
+/// looking only at a span of it.
+fn compile_ascii(pattern: &str) -> Result<Regex, String> {
+    let build = |unicode: bool| {
+        Regex::builder()
+            .configure(Regex::config().nfa_size_limit(Some(1 << 24)))
+            .syntax(regex_automata::util::syntax::Config::new().unicode(unicode))
+            .build(pattern)
+            .map_err(|e| e.to_string())
+    };
+    build(false).or_else(|_| build(true))
 }
 
 /// Non-empty, non-comment lines of a data file, lower-cased.
