@@ -7,6 +7,7 @@ use std::time::Instant;
 use commonplace::scrub::{IdentityProfile, Scrubber};
 
 #[path = "../benches/support/fixtures.rs"]
+#[allow(dead_code)]
 mod fixtures;
 
 fn main() {
