@@ -897,25 +897,7 @@ fn rule_matches(
     // Capture groups cost a second, slower engine run per match: only rules that redact a
     // part of their match pay for it.
     let speaker = rule.transform == Some(Transform::Speaker);
-    if rule.group == 0 && !speaker {
-        let spans = |input: Input<'_>| {
-            regex
-                .find_iter(input)
-                .map(|m| (m.start(), m.end()))
-                .collect::<Vec<_>>()
-        };
-        return match scope {
-            Scope::Whole => spans(Input::new(text)),
-            Scope::Segments(segments) => segments
-                .into_iter()
-                .flat_map(|(from, to)| spans(Input::new(text).span(from..to)))
-                .collect(),
-            Scope::Window(len) => matches_near(text, hits, len, |from, to| {
-                let m = regex.search(&Input::new(text).span(from..to))?;
-                Some(((m.start(), m.end()), m.start(), m.end()))
-            }),
-        };
-    }
+    let whole_only = rule.group == 0 && !speaker;
     let value = |caps: &Captures| -> Option<(usize, usize)> {
         let group = if speaker {
             (1..caps.group_len())
@@ -926,24 +908,38 @@ fn rule_matches(
         };
         caps.get_group(group).map(|span| (span.start, span.end))
     };
-    let spans = |input: Input<'_>| {
-        regex
-            .captures_iter(input)
-            .filter_map(|caps| value(&caps))
-            .collect::<Vec<_>>()
+    let all_in = |from: usize, to: usize| -> Vec<(usize, usize)> {
+        let input = Input::new(text).span(from..to);
+        if whole_only {
+            regex
+                .find_iter(input)
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        } else {
+            regex
+                .captures_iter(input)
+                .filter_map(|caps| value(&caps))
+                .collect()
+        }
     };
     match scope {
-        Scope::Whole => spans(Input::new(text)),
+        Scope::Whole => all_in(0, text.len()),
         Scope::Segments(segments) => segments
             .into_iter()
-            .flat_map(|(from, to)| spans(Input::new(text).span(from..to)))
+            .flat_map(|(from, to)| all_in(from, to))
             .collect(),
         Scope::Window(len) => {
             let mut caps = regex.create_captures();
             matches_near(text, hits, len, |from, to| {
-                regex.search_captures(&Input::new(text).span(from..to), &mut caps);
-                let whole = caps.get_match()?;
-                Some((value(&caps), whole.start(), whole.end()))
+                let input = Input::new(text).span(from..to);
+                if whole_only {
+                    let m = regex.search(&input)?;
+                    Some((Some((m.start(), m.end())), m.start(), m.end()))
+                } else {
+                    regex.search_captures(&input, &mut caps);
+                    let whole = caps.get_match()?;
+                    Some((value(&caps), whole.start(), whole.end()))
+                }
             })
             .into_iter()
             .flatten()
@@ -953,8 +949,8 @@ fn rule_matches(
 }
 
 /// The maximal runs of `alphabet` bytes that hold a keyword hit (hits sorted by start), or
-/// `None` when they cover more than `budget` bytes, where one pass over it is cheaper. Sound for a
-/// rule whose matches are non-empty, made of `alphabet` bytes and proven to hold a keyword
+/// `None` when they cover more than `budget` bytes (one pass over the text is then cheaper).
+/// Sound for a rule whose matches are non-empty, made of `alphabet` bytes and proven to hold a keyword
 /// (checked when packs compile): each match lies inside one run, around one of its hits,
 /// and a search limited to a run finds what a search of the whole text finds there, since
 /// no match can cross the run's ends and assertions still see the bytes beyond them.
