@@ -950,9 +950,9 @@ fn rule_matches(
 
 /// The maximal runs of `alphabet` bytes that hold a keyword hit (hits sorted by start), or
 /// `None` when they cover more than `budget` bytes (one pass over the text is then cheaper).
-/// Sound for a rule whose matches are non-empty, made of `alphabet` bytes and proven to hold a keyword
-/// (checked when packs compile): each match lies inside one run, around one of its hits,
-/// and a search limited to a run finds what a search of the whole text finds there, since
+/// Sound for a rule whose matches are non-empty, made of `alphabet` bytes and proven to
+/// hold a keyword (checked when packs compile): each match lies inside one run, around one
+/// of its hits, and a search limited to a run finds what a search of the whole text finds there, since
 /// no match can cross the run's ends and assertions still see the bytes beyond them.
 fn segments(
     text: &[u8],
