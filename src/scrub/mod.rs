@@ -9,7 +9,6 @@ mod profile;
 mod quasi;
 mod values;
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, OnceLock};
 
@@ -99,7 +98,7 @@ pub fn counts_by_kind(findings: &[Finding]) -> std::collections::BTreeMap<String
 pub struct Scrubber {
     packs: Packs,
     /// Lower-cased technology names and aliases that must survive the hostname rule.
-    allowed_terms: std::collections::HashSet<String>,
+    allowed_terms: rustc_hash::FxHashSet<String>,
     people: PeopleDetector,
     /// Compiled profiles of recently seen organisations (a 10,000-term profile takes far
     /// longer to compile than a report takes to scrub).
@@ -156,7 +155,7 @@ impl Scrubber {
     }
 
     pub fn new(packs: Packs, taxonomy: &Taxonomy) -> Result<Scrubber, ScrubError> {
-        let mut allowed_terms = std::collections::HashSet::new();
+        let mut allowed_terms = rustc_hash::FxHashSet::default();
         for t in &taxonomy.technologies {
             allowed_terms.insert(t.id.to_lowercase());
             allowed_terms.insert(t.label.to_lowercase());
@@ -454,7 +453,7 @@ impl Scrubber {
         known: &KnownValues,
     ) -> Vec<Candidate> {
         let mut values: Vec<(String, &'static str, String)> = known.values.clone();
-        let mut seen: std::collections::HashSet<String> =
+        let mut seen: rustc_hash::FxHashSet<String> =
             values.iter().map(|v| v.0.to_lowercase()).collect();
         for (c, end) in chosen {
             if c.generalised.is_none() && PROPAGATED_KINDS.contains(&c.kind) {
@@ -814,7 +813,7 @@ const PROPAGATED_KINDS: &[&str] = &[
 #[derive(Debug, Default, Clone)]
 struct KnownValues {
     values: Vec<(String, &'static str, String)>,
-    seen: std::collections::HashSet<String>,
+    seen: rustc_hash::FxHashSet<String>,
 }
 
 impl KnownValues {
@@ -1176,14 +1175,14 @@ struct Pseudonyms {
     /// Placeholders by kind, then by canonical value: looked up once per finding, so by
     /// borrowed strings, without building a key.
     assigned: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, String>>,
-    next: HashMap<String, usize>,
+    next: rustc_hash::FxHashMap<String, usize>,
     /// The report's first clock time: the `T+0:00` that later times are offsets from.
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
     known: KnownValues,
     /// Person placeholders by single name (`alice`) and by each word of full names, so
     /// "Alice" and "Alice Smith" share one; the first assignment wins (deterministic).
-    single_persons: HashMap<String, String>,
-    full_name_words: HashMap<String, String>,
+    single_persons: rustc_hash::FxHashMap<String, String>,
+    full_name_words: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Pseudonyms {

@@ -162,7 +162,7 @@ pub struct Packs {
     pub public_domains: Vec<String>,
     /// `public_domains` for lookups.
     pub public_domain_set: rustc_hash::FxHashSet<String>,
-    pub host_suffixes: std::collections::HashSet<String>,
+    pub host_suffixes: rustc_hash::FxHashSet<String>,
 }
 
 impl Packs {

@@ -1,7 +1,6 @@
 //! People and other organisations: name and company dictionaries from `scrubbers/dict/`
 //! combined with the context rules of `scrubbers/people.toml`.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -106,7 +105,7 @@ fn lower_set(text: &str) -> FxHashSet<String> {
 
 impl PeopleDetector {
     /// Builds the detector; `technology_terms` (lower-case) are never names or companies.
-    pub fn bundled(technology_terms: &HashSet<String>) -> Result<PeopleDetector, ScrubError> {
+    pub fn bundled(technology_terms: &FxHashSet<String>) -> Result<PeopleDetector, ScrubError> {
         let ctx: ContextFile = toml::from_str(PEOPLE_TOML)
             .map_err(|e| ScrubError::Pack(format!("people.toml: {e}")))?;
         let english = lower_set(ENGLISH);

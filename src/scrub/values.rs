@@ -10,7 +10,7 @@
 //! right, the first position where any value matches wins, the longest value matching
 //! there is taken, and the scan resumes at its end.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Values shorter than this are found by the automaton instead (no value that propagation
 /// keeps is this short, so that path is only a safeguard).
@@ -35,12 +35,12 @@ struct Hashed {
     prefixes: Vec<u64>,
     /// For each lower-cased three-byte prefix, the lengths of the values that start with
     /// it, longest first.
-    lengths: HashMap<u32, Vec<usize>>,
+    lengths: FxHashMap<u32, Vec<usize>>,
     /// Lower-cased value to its index. Values are distinct once lower-cased (the caller
     /// deduplicates them), so one position and length can match at most one value.
     /// The keys are the submitter's text, so both maps keep the standard keyed hash: a
     /// report crafted to collide in a fixed hash must not make this quadratic.
-    index: HashMap<Vec<u8>, usize>,
+    index: FxHashMap<Vec<u8>, usize>,
 }
 
 /// One occurrence: byte span and the index of the value.
@@ -89,8 +89,8 @@ impl ValueFinder {
         }
         let mut hashed = Hashed {
             prefixes: vec![0; (1usize << (32 - FILTER_SHIFT)) / 64],
-            lengths: HashMap::new(),
-            index: HashMap::new(),
+            lengths: FxHashMap::default(),
+            index: FxHashMap::default(),
         };
         for (i, v) in values.clone().enumerate() {
             let lower = v.as_bytes().to_ascii_lowercase();
