@@ -273,7 +273,8 @@ impl PeopleDetector {
     fn unknown_word_bits(&self, bits: u16, lower: &str) -> bool {
         lower.chars().count() >= 3
             && lower.chars().all(char::is_alphabetic)
-            && bits & (BIT_ENGLISH | BIT_NEVER) == 0
+            // A person's cue ("Herr", "Dr") is not part of the name.
+            && bits & (BIT_ENGLISH | BIT_NEVER | BIT_STRONG_BEFORE | BIT_BEFORE) == 0
             && !self.is_name_bits(bits, lower)
     }
 
@@ -1064,7 +1065,10 @@ impl PeopleDetector {
         let bytes = text.as_bytes();
         let left_ok = m.start() == 0
             || !(is_word_byte(bytes[m.start() - 1])
-                || matches!(bytes[m.start() - 1], b'/' | b'.' | b'-' | b'@' | b'#'));
+                || matches!(
+                    bytes[m.start() - 1],
+                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#'
+                ));
         let right_ok = m.end() == bytes.len()
             || !(is_word_byte(bytes[m.end()])
                 || (matches!(bytes[m.end()], b'.' | b'/' | b'-')
@@ -1328,8 +1332,9 @@ pub fn fold_ascii(word: &str) -> Option<String> {
     }
 }
 
-/// A word with its Latin diacritics removed (`siân` → `sian`, `radosław` → `radoslaw`);
-/// `None` when a letter has no plain form here.
+/// A word with its European Latin diacritics removed (`siân` → `sian`, `radosław` →
+/// `radoslaw`); `None` when a letter has no plain form here. Macrons stay: romanised
+/// Japanese (`Kōyō`) is not the name it would fold to.
 fn fold_diacritics(word: &str) -> Option<String> {
     word.chars()
         .map(|c| {
@@ -1337,19 +1342,19 @@ fn fold_diacritics(word: &str) -> Option<String> {
                 return Some(c);
             }
             Some(match c {
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' | 'ą' => 'a',
                 'ç' | 'ć' | 'č' => 'c',
                 'ď' | 'đ' => 'd',
-                'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+                'è' | 'é' | 'ê' | 'ë' | 'ė' | 'ę' | 'ě' => 'e',
                 'ğ' => 'g',
-                'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
+                'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
                 'ł' | 'ľ' => 'l',
                 'ñ' | 'ń' | 'ň' => 'n',
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => 'o',
                 'ř' => 'r',
                 'ś' | 'š' | 'ş' => 's',
                 'ť' | 'ţ' => 't',
-                'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+                'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => 'u',
                 'ý' | 'ÿ' => 'y',
                 'ź' | 'ż' | 'ž' => 'z',
                 _ => return None,
