@@ -1746,6 +1746,50 @@ mod tests {
     }
 
     #[test]
+    fn particles_nicknames_and_double_barrelled_surnames() {
+        assert_eq!(
+            scrub("Pieter van der Merwe and Ahmad bin Yusof restarted it; Llewelyn ap Rhys paged."),
+            "Person A and Person B restarted it; Person C paged."
+        );
+        assert_eq!(
+            scrub("Reporter: Maximilian \"Max\" Dreyer\nRustam Kadyrov-Pell wrote back."),
+            "Reporter: Person A\nPerson B wrote back."
+        );
+        assert_eq!(
+            scrub(
+                "only because Siân Llewellyn-Ashe filed; our colleague Herr Schneider-Okoye called"
+            ),
+            "only because Person A filed; our colleague Herr Person B called"
+        );
+    }
+
+    #[test]
+    fn logins_made_of_a_found_name_are_hidden() {
+        assert_eq!(
+            scrub(
+                "Thanks to Radosław Kowalczyk and Kees de Vries. Logs: /srv/rkowalczyk and kdevries, r.kowalczyk."
+            ),
+            "Thanks to Person A and Person B. Logs: /srv/Person A and Person B, Person A."
+        );
+        assert_eq!(
+            scrub(
+                "[07:58] Haverkamp, Joost\nscanners down\nmail joost.haverkamp@kroonveld.example"
+            ),
+            "[T+0:00] Person A, Person A\nscanners down\nmail [email]"
+        );
+    }
+
+    #[test]
+    fn customer_columns_of_a_table() {
+        assert_eq!(
+            scrub(
+                "| Merchant | Orders failed |\n|---|---|\n| Quaymoor Coffee Roasters | 97 |\n| All other merchants | 3 |\n"
+            ),
+            "| Merchant | Orders failed |\n|---|---|\n| Company A | 97 |\n| All other merchants | 3 |\n"
+        );
+    }
+
+    #[test]
     fn hyphenated_and_unlisted_names() {
         assert_eq!(
             scrub("Soo-jin Zhang declares the incident; Jae-won briefs the account team."),
