@@ -912,15 +912,9 @@ fn given_name_of<'a>(kind: &str, value: &'a str) -> Option<&'a str> {
         && first.chars().count() >= 3
         && rest
             .split(' ')
-            .all(|w| w.starts_with(|c: char| c.is_uppercase()) || NAME_PARTICLES.contains(&w)))
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()) || people::PARTICLES.contains(&w)))
     .then_some(first)
 }
-
-/// Lower-case words inside names ("van der Merwe", "bin Yusof").
-const NAME_PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das",
-    "do", "bin", "binti", "bint", "ibn", "al", "el", "ap", "ab", "ter", "ten", "zu",
-];
 
 /// The logins a full name is commonly turned into: `first.last`, `first_last`, `flast`,
 /// `f.last`, `first.l`, with particles joined (`pvdmerwe`, `ignacio.delafuente`), the first
@@ -936,7 +930,7 @@ fn usernames_of(value: &str) -> Vec<String> {
         people::fold_ascii(&w)
     };
     let words: Vec<String> = value.split_whitespace().filter_map(plain).collect();
-    let is_particle = |w: &str| NAME_PARTICLES.contains(&w);
+    let is_particle = |w: &str| people::PARTICLES.contains(&w);
     let names: Vec<usize> = (0..words.len())
         .filter(|&k| !is_particle(&words[k]))
         .collect();

@@ -1297,7 +1297,7 @@ impl PeopleDetector {
 }
 
 /// Lower-case words inside names: "van der Merwe", "bin Yusof", "de la Cruz", "ap Rhys".
-const PARTICLES: &[&str] = &[
+pub(super) const PARTICLES: &[&str] = &[
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das",
     "do", "bin", "binti", "bint", "ibn", "al", "el", "ap", "ab", "ter", "ten", "zu",
 ];
