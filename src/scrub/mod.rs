@@ -486,8 +486,37 @@ impl Scrubber {
             {
                 given.push((first.to_string(), "person", first.to_lowercase()));
             }
+            // So is a surname in no dictionary of words ("G. Pryce-Jones", "Ms Kowalczyk").
+            if let Some(last) = given_name_of(kind, value).and(value.rsplit(' ').next())
+                && last.chars().count() >= 4
+                && !self.people.is_known_word(&last.to_lowercase())
+                && seen.insert(last.to_lowercase())
+            {
+                given.push((last.to_string(), "person", last.to_lowercase()));
+            }
         }
         values.extend(given);
+        // The usernames a person's name makes (`Radosław Kowalczyk` → `rkowalczyk`,
+        // `r.kowalczyk`; `Pieter van der Merwe` → `pvdmerwe`), and the name parts of a
+        // `first.last@` address: logins and display names give a person away as surely.
+        let mut derived = Vec::new();
+        for (value, kind, canonical) in &values {
+            let names = match *kind {
+                "person" => usernames_of(value),
+                "email" => self.people.email_name_parts(value),
+                _ => continue,
+            };
+            for name in names {
+                let lower = name.to_lowercase();
+                if !self.people.is_known_word(&lower)
+                    && !self.allowed_terms.contains(&lower)
+                    && seen.insert(lower)
+                {
+                    derived.push((name, "person", canonical.clone()));
+                }
+            }
+        }
+        values.extend(derived);
         if values.is_empty() {
             return Vec::new();
         }
@@ -519,6 +548,13 @@ impl Scrubber {
                 *kind == "person" && value.len() < 4 && &text[m.start()..m.end()] != value.as_str();
             // An address found once is hidden where no rule saw it (`node.10.0.0.1`), but
             // not inside a longer number (`10.0.0.12`, `v10.0.0.1`).
+            // An id found once (`"user_id": 8841207`) is hidden in a URL path too, but not
+            // inside a longer number or word.
+            let inside_id = *kind == "identifier"
+                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
+                    || bytes
+                        .get(m.end())
+                        .is_some_and(|b| b.is_ascii_alphanumeric()));
             let inside_number = *kind == "ip"
                 && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
                     || bytes
@@ -536,6 +572,7 @@ impl Scrubber {
             if case_differs
                 || short_mismatch
                 || inside_number
+                || inside_id
                 || inside_figure
                 || (wordlike
                     && (glued(text[..m.start()].chars().next_back())
@@ -605,6 +642,15 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-context",
+                base + 1,
+            ));
+        }
+        for (start, end) in self.people.company_cells(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "company",
+                "people.company-cell",
                 base + 1,
             ));
         }
@@ -689,6 +735,13 @@ impl Scrubber {
                 if rule.boundary && !at_boundary(text, start, end) {
                     continue;
                 }
+                if rule.not_after.iter().any(|p| {
+                    start >= p.len()
+                        && text.as_bytes()[start - p.len()..start]
+                            .eq_ignore_ascii_case(p.as_bytes())
+                }) {
+                    continue;
+                }
                 let value = &text[start..end];
                 if rule.except.as_ref().is_some_and(|e| e.is_match(value))
                     || rule
@@ -726,9 +779,11 @@ impl Scrubber {
     fn validate(&self, validator: pack::Validator, value: &str) -> bool {
         use pack::Validator::*;
         match validator {
+            // Link-local addresses (`169.254.169.254`, NodeLocal DNSCache's `169.254.20.10`)
+            // are the same on every network: technology, not an identity.
             Ipv4 => {
                 let addr = value.split(['/', ':']).next().unwrap_or(value);
-                addr.parse::<Ipv4Addr>().is_ok()
+                addr.parse::<Ipv4Addr>().is_ok_and(|a| !a.is_link_local())
             }
             Ipv6 => {
                 let addr = value.split(['%', '/']).next().unwrap_or(value);
@@ -807,6 +862,7 @@ const PROPAGATED_KINDS: &[&str] = &[
     "url",
     "ip",
     "term",
+    "identifier",
 ];
 
 /// Values found earlier in the same report, as (value, kind, canonical).
@@ -855,8 +911,96 @@ fn given_name_of<'a>(kind: &str, value: &'a str) -> Option<&'a str> {
         && first.chars().count() >= 3
         && rest
             .split(' ')
-            .all(|w| w.starts_with(|c: char| c.is_uppercase())))
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()) || people::PARTICLES.contains(&w)))
     .then_some(first)
+}
+
+/// The logins a full name is commonly turned into: `first.last`, `first_last`, `flast`,
+/// `f.last`, `first.l`, with particles joined (`pvdmerwe`, `ignacio.delafuente`), the first
+/// part of a double-barrelled surname (`yuki.tanabe`) and the initials of a hyphenated given
+/// name (`jb.lefevre`). Letters lose their diacritics and apostrophes (`sobrien`).
+fn usernames_of(value: &str) -> Vec<String> {
+    let plain = |w: &str| -> Option<String> {
+        let w: String = w
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '’' | '"' | '“' | '”' | '(' | ')'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        people::fold_ascii(&w)
+    };
+    let words: Vec<String> = value.split_whitespace().filter_map(plain).collect();
+    let is_particle = |w: &str| people::PARTICLES.contains(&w);
+    let names: Vec<usize> = (0..words.len())
+        .filter(|&k| !is_particle(&words[k]))
+        .collect();
+    if names.len() < 2
+        || names.len() > 5
+        || words
+            .iter()
+            .any(|w| w.is_empty() || !w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+    {
+        return Vec::new();
+    }
+    // Given-name forms, from each word before the last name word.
+    let mut firsts: Vec<String> = Vec::new();
+    let mut initials: Vec<String> = Vec::new();
+    for &k in &names[..names.len() - 1] {
+        let w = &words[k];
+        firsts.push(w.replace('-', ""));
+        if w.contains('-') {
+            let hyphen_initials: String = w.split('-').filter_map(|p| p.chars().next()).collect();
+            initials.push(hyphen_initials);
+        }
+        if let Some(c) = w.chars().next() {
+            initials.push(c.to_string());
+        }
+    }
+    if names.len() >= 3 {
+        // "Ana Lúcia Ferraz" → `analucia`.
+        firsts.push(format!("{}{}", words[names[0]], words[names[1]]).replace('-', ""));
+    }
+    // Surname forms, from each word after the first, with the particles before it.
+    let mut lasts: Vec<String> = Vec::new();
+    for (n, &k) in names.iter().enumerate().skip(1) {
+        let w = &words[k];
+        let particles: Vec<&str> = words[names[n - 1] + 1..k]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut forms = vec![w.replace('-', "")];
+        if let Some((head, _)) = w.split_once('-') {
+            forms.push(head.to_string());
+        }
+        for form in forms {
+            if !particles.is_empty() {
+                lasts.push(format!("{}{form}", particles.concat()));
+                let p_initials: String =
+                    particles.iter().filter_map(|p| p.chars().next()).collect();
+                lasts.push(format!("{p_initials}{form}"));
+            }
+            lasts.push(form);
+        }
+    }
+    let mut out = Vec::new();
+    for last in &lasts {
+        for first in &firsts {
+            out.push(format!("{first}.{last}"));
+            out.push(format!("{first}_{last}"));
+        }
+        for i in &initials {
+            out.push(format!("{i}{last}"));
+            out.push(format!("{i}.{last}"));
+        }
+    }
+    if let Some(l) = words[names[names.len() - 1]].chars().next() {
+        for first in &firsts {
+            out.push(format!("{first}.{l}"));
+        }
+    }
+    out.retain(|u| u.len() >= 5);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Bits of entropy per character: random keys score above 3.5, words and round numbers lower.

@@ -66,6 +66,10 @@ struct RuleSpec {
     /// A value matching this pattern in full is not a finding (`UTF-8`, `CVE-2021-44228`).
     #[serde(default)]
     except: Option<String>,
+    /// A match right after one of these strings (ASCII case-insensitive) is not a finding:
+    /// `124.0.0.0` after `Chrome/` is a browser version, `#is_alert` after `{{` a template tag.
+    #[serde(default)]
+    not_after: Vec<String>,
     /// How the value is rewritten instead of a placeholder: `date`, `time`, `datetime`,
     /// `scale`, or `people` (a list of names split into one finding per person).
     #[serde(default)]
@@ -123,6 +127,7 @@ pub struct Rule {
     pub boundary: bool,
     pub min_entropy: Option<f64>,
     pub except: Option<Regex>,
+    pub not_after: Vec<String>,
     pub transform: Option<Transform>,
     pub examples: Vec<Example>,
 }
@@ -249,6 +254,7 @@ impl Packs {
                     boundary: spec.boundary,
                     min_entropy: spec.min_entropy,
                     except,
+                    not_after: spec.not_after,
                     transform,
                     examples: spec.examples,
                 });

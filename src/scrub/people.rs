@@ -248,7 +248,14 @@ impl PeopleDetector {
 
     /// The `lex` bits of a lower-case word.
     fn bits(&self, lower: &str) -> u16 {
-        self.lex.get(lower).copied().unwrap_or(0)
+        match self.lex.get(lower) {
+            Some(bits) => *bits,
+            // "Siân", "Radosław": the dictionaries are mostly written without diacritics.
+            None if !lower.is_ascii() => fold_diacritics(lower)
+                .and_then(|folded| self.lex.get(&folded).copied())
+                .unwrap_or(0),
+            None => 0,
+        }
     }
 
     /// `is_name` for a word whose `lex` bits are known.
@@ -265,7 +272,8 @@ impl PeopleDetector {
     fn unknown_word_bits(&self, bits: u16, lower: &str) -> bool {
         lower.chars().count() >= 3
             && lower.chars().all(char::is_alphabetic)
-            && bits & (BIT_ENGLISH | BIT_NEVER) == 0
+            // A person's cue ("Herr", "Dr") is not part of the name.
+            && bits & (BIT_ENGLISH | BIT_NEVER | BIT_STRONG_BEFORE | BIT_BEFORE) == 0
             && !self.is_name_bits(bits, lower)
     }
 
@@ -277,6 +285,35 @@ impl PeopleDetector {
     /// Whether a lower-case word is an ordinary word, a known name or a technology.
     pub fn is_known_word(&self, lower: &str) -> bool {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
+    }
+
+    /// The names in an address like `joost.haverkamp@…`: two parts, one a given name and
+    /// neither an ordinary word, each returned capitalised (`Joost`, `Haverkamp`).
+    pub fn email_name_parts(&self, email: &str) -> Vec<String> {
+        let local = email
+            .trim_start_matches("mailto:")
+            .split('@')
+            .next()
+            .unwrap_or("");
+        let parts: Vec<&str> = local.split(['.', '_']).collect();
+        let [a, b] = parts.as_slice() else {
+            return Vec::new();
+        };
+        let plain = |p: &str| p.len() >= 3 && p.bytes().all(|c| c.is_ascii_lowercase());
+        let ordinary = |p: &str| self.english.contains(p) || self.never.contains(p);
+        if !(plain(a) && plain(b)) || ordinary(a) || ordinary(b) {
+            return Vec::new();
+        }
+        if !(self.given.contains(*a) || self.given.contains(*b)) {
+            return Vec::new();
+        }
+        let capitalise = |p: &str| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        };
+        vec![capitalise(a), capitalise(b)]
     }
 
     fn is_name(&self, lower: &str) -> bool {
@@ -388,9 +425,16 @@ impl PeopleDetector {
                         sf & BIT_SURNAME != 0 && sf & BIT_AMBIGUOUS == 0 && sf & BIT_ENGLISH == 0;
                     // A given name before a word in no dictionary ("Amber Fifita"), or a word
                     // in no dictionary before a clear surname ("Babajide Oliveira").
+                    // A double-barrelled surname after a given or unknown name
+                    // ("Rustam Kadyrov-Pell", "Gwenllian Pryce-Jones").
+                    let double_barrelled = end_tok == i + 1
+                        && !never_name
+                        && (first_given || self.unknown_word_bits(f, first))
+                        && self.double_barrel(&text[tokens[i + 1].start..tokens[i + 1].core_end]);
                     let unknown_pair =
                         (first_given && !never_name && self.unknown_word_bits(sf, second))
-                            || (self.unknown_word_bits(f, first) && second_clear_surname);
+                            || (self.unknown_word_bits(f, first) && second_clear_surname)
+                            || double_barrelled;
                     // Two words in no dictionary after a person's cue: "Eng manager:
                     // Wirawan Suksawat", "Ms. Achterberg-Olsen".
                     let unknown_with_context = weak
@@ -466,9 +510,134 @@ impl PeopleDetector {
             }
             i += 1;
         }
+        for span in &mut out {
+            span.1 = self.extend_name(text, span.1);
+            span.0 = self.extend_name_back(text, span.0);
+        }
         out.extend(self.owner_cells(text));
         out.extend(self.trailing_owners(text));
         out
+    }
+
+    /// Where a name found up to `end` really ends: particles and the surname they bring
+    /// ("Pieter| van der Merwe", "Ahmad| bin Yusof"), a quoted nickname and the surname
+    /// after it ("Maximilian| "Max" Dreyer"), or a capitalised surname in no dictionary
+    /// ("D'Arcy| Fitzwilliam").
+    pub fn extend_name(&self, text: &str, end: usize) -> usize {
+        let mut end = end;
+        if let Some(after_nick) = nickname_end(text, end)
+            && let Some(e) = self.title_word_at(text, after_nick, false)
+        {
+            end = e;
+        }
+        let mut pos = end;
+        let mut particles = 0;
+        while particles < 3 {
+            let Some(rest) = text[pos..].strip_prefix(' ') else {
+                break;
+            };
+            let len = rest
+                .find(|c: char| !c.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            if !PARTICLES.contains(&&rest[..len]) {
+                break;
+            }
+            particles += 1;
+            pos += 1 + len;
+        }
+        if particles > 0 {
+            if let Some(e) = self.title_word_at(text, pos, false) {
+                end = e;
+                if let Some(e) = self.title_word_at(text, end, true) {
+                    end = e;
+                }
+            }
+            return end;
+        }
+        self.title_word_at(text, end, true).unwrap_or(end)
+    }
+
+    /// Where a name found from `start` really starts when a particle stands before it:
+    /// "Llewelyn ap |Rhys", "Ahmad bin |Yusof".
+    pub fn extend_name_back(&self, text: &str, start: usize) -> usize {
+        let Some(before) = text[..start].strip_suffix(' ') else {
+            return start;
+        };
+        let Some((head, particle)) = before.rsplit_once(' ') else {
+            return start;
+        };
+        if !PARTICLES.contains(&particle) {
+            return start;
+        }
+        let word = head
+            .rsplit([' ', '\n', '\t', '(', '"', ',', ':'])
+            .next()
+            .unwrap_or(head);
+        let word_start = head.len() - word.len();
+        match self.title_word_at(text, word_start.saturating_sub(1), true) {
+            Some(e) if e == head.len() && word_start > 0 => word_start,
+            _ => start,
+        }
+    }
+
+    /// The end of a capitalised word after one space at `pos` that can be (part of) a
+    /// surname: no technology or stopword, and with `strict`, no ordinary word either.
+    fn title_word_at(&self, text: &str, pos: usize, strict: bool) -> Option<usize> {
+        let rest = text.get(pos..)?.strip_prefix(' ')?;
+        if !rest.starts_with(|c: char| c.is_uppercase()) {
+            return None;
+        }
+        let mut len = 0;
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let inner = matches!(c, '-' | '\'' | '’')
+                && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+            if !(c.is_alphabetic() || inner) {
+                break;
+            }
+            len = i + c.len_utf8();
+        }
+        let word = &rest[..len];
+        let after = rest[len..].chars().next();
+        // Glued to code (`Foo.bar`, `Foo_1`) or too short to be a surname.
+        if word.chars().count() < 2
+            || after
+                .is_some_and(|c| c.is_ascii_digit() || matches!(c, '_' | '(' | '/' | '\\' | '='))
+            || (after == Some('.') && rest[len + 1..].starts_with(|c: char| c.is_alphanumeric()))
+        {
+            return None;
+        }
+        let core = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .unwrap_or(word);
+        let lower = core.to_lowercase();
+        let parts_ok = lower.split('-').all(|p| {
+            let bits = self.bits(p);
+            p.chars().count() >= 2
+                && bits & BIT_NEVER == 0
+                && bits & BIT_UNIT == 0
+                && (!strict
+                    || bits & BIT_ENGLISH == 0
+                    || bits & BIT_SURNAME != 0 && bits & BIT_AMBIGUOUS == 0)
+        });
+        let whole = self.bits(&lower);
+        (parts_ok && whole & BIT_NEVER == 0 && (!strict || whole & BIT_ENGLISH == 0))
+            .then_some(pos + 1 + core.len())
+    }
+
+    /// `Pryce-Jones`, `Kadyrov-Pell`: two capitalised parts, neither an ordinary word.
+    fn double_barrel(&self, word: &str) -> bool {
+        let Some((a, b)) = word.split_once('-') else {
+            return false;
+        };
+        [a, b].iter().all(|p| {
+            let l = p.to_lowercase();
+            p.chars().count() >= 2
+                && p.starts_with(|c: char| c.is_uppercase())
+                && p.chars().skip(1).all(char::is_lowercase)
+                && self.bits(&l) & (BIT_ENGLISH | BIT_NEVER | BIT_UNIT) == 0
+        })
     }
 
     /// The cells of an owner column (`| Owner |`, `| Assignee |`, `| Who |`) of a Markdown
@@ -743,8 +912,16 @@ impl PeopleDetector {
         if item.contains('@') || item.contains("://") {
             return false;
         }
-        let words: Vec<&str> = item.split_whitespace().collect();
-        if words.is_empty() || words.len() > 4 {
+        // Particles inside a name ("Pieter van der Merwe") and a quoted nickname
+        // ("Maximilian "Max" Dreyer") are part of it.
+        let all: Vec<&str> = item.split_whitespace().collect();
+        let words: Vec<&str> = all
+            .iter()
+            .enumerate()
+            .filter(|&(k, w)| !(k > 0 && k + 1 < all.len() && PARTICLES.contains(w)))
+            .map(|(_, w)| w.trim_matches(['"', '\'', '“', '”', '(', ')']))
+            .collect();
+        if words.is_empty() || words.len() > 4 || words.iter().any(|w| w.is_empty()) {
             return false;
         }
         let initials =
@@ -800,13 +977,97 @@ impl PeopleDetector {
         out
     }
 
+    /// The cells of a customer column (`| Merchant |`, `| Customer |`, `| Tenant |`) of a
+    /// Markdown table that name an organisation: the header is the evidence.
+    pub fn company_cells(&self, text: &str) -> Vec<(usize, usize)> {
+        const HEADERS: &[&str] = &[
+            "customer",
+            "customers",
+            "customer name",
+            "affected customer",
+            "client",
+            "clients",
+            "merchant",
+            "merchants",
+            "tenant",
+            "tenants",
+            "partner",
+            "partners",
+            "company",
+            "organisation",
+            "organization",
+            "retailer",
+            "advertiser",
+            "publisher",
+            "account name",
+        ];
+        let mut out = Vec::new();
+        if !text.contains('|') {
+            return out;
+        }
+        let mut column: Option<usize> = None;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            if !line.trim_start().starts_with('|') {
+                column = None;
+                continue;
+            }
+            let cells = table_cells(line, line_start);
+            match column {
+                None => {
+                    column = cells.iter().position(|&(a, b)| {
+                        let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
+                        HEADERS.contains(&h.as_str())
+                    });
+                }
+                Some(col) => {
+                    if let Some(&(a, b)) = cells.get(col)
+                        && self.company_cell(&text[a..b])
+                    {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A capitalised name of one to six words with a word in no dictionary: not a
+    /// separator row, a total, "All other merchants" or a technology.
+    fn company_cell(&self, value: &str) -> bool {
+        let value = value.trim_matches(['*', '_']);
+        if value.is_empty() || value.len() > 60 || !value.starts_with(|c: char| c.is_uppercase()) {
+            return false;
+        }
+        let words: Vec<String> = value.split_whitespace().map(str::to_lowercase).collect();
+        if words.len() > 6 || self.never.contains(&words.join(" ")) {
+            return false;
+        }
+        let first = &words[0];
+        !matches!(
+            first.as_str(),
+            "all" | "other" | "others" | "total" | "n/a" | "none"
+        ) && !self.unit_words.contains(first)
+            && words.iter().any(|w| {
+                w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))
+                    && !self.english.contains(w)
+                    && !self.never.contains(w)
+            })
+    }
+
     /// `None` when a dictionary match is glued to a longer word; otherwise whether it is a
     /// company where it stands.
     fn company_evidence(&self, text: &str, m: &aho_corasick::Match) -> Option<bool> {
         let bytes = text.as_bytes();
         let left_ok = m.start() == 0
             || !(is_word_byte(bytes[m.start() - 1])
-                || matches!(bytes[m.start() - 1], b'/' | b'.' | b'-' | b'@' | b'#'));
+                || matches!(
+                    bytes[m.start() - 1],
+                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#'
+                ));
         let right_ok = m.end() == bytes.len()
             || !(is_word_byte(bytes[m.end()])
                 || (matches!(bytes[m.end()], b'.' | b'/' | b'-')
@@ -830,6 +1091,7 @@ impl PeopleDetector {
             && !acronym
             && !sentence_start(text, m.start())
             && !heading_line(text, m.start())
+            && !inside_proper_run(text, m.start(), m.end())
         {
             return Some(true);
         }
@@ -1033,6 +1295,73 @@ impl PeopleDetector {
     }
 }
 
+/// Lower-case words inside names: "van der Merwe", "bin Yusof", "de la Cruz", "ap Rhys".
+pub(super) const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das",
+    "do", "bin", "binti", "bint", "ibn", "al", "el", "ap", "ab", "ter", "ten", "zu",
+];
+
+/// After `end`, a nickname in quotes or brackets (` "Max"`, ` (Bart)`): where it ends.
+fn nickname_end(text: &str, end: usize) -> Option<usize> {
+    let rest = text.get(end..)?.strip_prefix(' ')?;
+    let open = rest.chars().next()?;
+    let close = match open {
+        '"' => '"',
+        '\'' => '\'',
+        '“' => '”',
+        '(' => ')',
+        _ => return None,
+    };
+    let inner = &rest[open.len_utf8()..];
+    let len = inner.find(close)?;
+    let nick = &inner[..len];
+    (nick.chars().count() >= 2
+        && nick.chars().count() <= 20
+        && nick.starts_with(|c: char| c.is_uppercase())
+        && nick.chars().all(|c| c.is_alphabetic() || c == '-'))
+    .then_some(end + 1 + open.len_utf8() + len + close.len_utf8())
+}
+
+/// `fold_diacritics` for words that may already be plain ASCII.
+pub fn fold_ascii(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        Some(word.to_string())
+    } else {
+        fold_diacritics(word)
+    }
+}
+
+/// A word with its European Latin diacritics removed (`siân` → `sian`, `radosław` →
+/// `radoslaw`); `None` when a letter has no plain form here. Macrons stay: romanised
+/// Japanese (`Kōyō`) is not the name it would fold to.
+fn fold_diacritics(word: &str) -> Option<String> {
+    word.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                return Some(c);
+            }
+            Some(match c {
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' | 'ą' => 'a',
+                'ç' | 'ć' | 'č' => 'c',
+                'ď' | 'đ' => 'd',
+                'è' | 'é' | 'ê' | 'ë' | 'ė' | 'ę' | 'ě' => 'e',
+                'ğ' => 'g',
+                'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
+                'ł' | 'ľ' => 'l',
+                'ñ' | 'ń' | 'ň' => 'n',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => 'o',
+                'ř' => 'r',
+                'ś' | 'š' | 'ş' => 's',
+                'ť' | 'ţ' => 't',
+                'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => 'u',
+                'ý' | 'ÿ' => 'y',
+                'ź' | 'ż' | 'ž' => 'z',
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
 /// Titles before a name, written with a dot.
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "sra", "mme", "mlle",
@@ -1056,6 +1385,36 @@ fn after_title(text: &str, start: usize) -> bool {
 
 /// Context words that only say where or what, not that a company follows.
 const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such as"];
+
+/// Whether a capitalised word stands next to another capitalised word or a model code
+/// (`Redis Enterprise`, `Mirth Connect`, `Max Pool Size`, `Zebra TC52`): then it is part of
+/// a longer name, and its capital says nothing about a company. A country code after it
+/// ("Target UK") does not count.
+fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
+    let capital_word = |w: &str| {
+        w.starts_with(|c: char| c.is_uppercase())
+            && w.len() > 1
+            && !matches!(w, "UK" | "US" | "USA" | "EU" | "I" | "The" | "A" | "An")
+    };
+    let before = text[..start].strip_suffix(' ').is_some_and(|b| {
+        let word = b
+            .rsplit([' ', '\n', '\t', '(', '"', '`'])
+            .next()
+            .unwrap_or(b);
+        capital_word(word.trim_end_matches([',', ':']))
+            && !word.ends_with([',', ':', '.'])
+            && !sentence_start(text, start - 1 - word.len())
+    });
+    // After it only a model code counts ("Zebra TC52"): "Saffron & Sage Kitchens" is a company.
+    let after = text[end..].strip_prefix(' ').is_some_and(|a| {
+        let word = a
+            .split([' ', '\n', '\t', ',', '.', ')', ':', ';'])
+            .next()
+            .unwrap_or(a);
+        capital_word(word) && word.bytes().any(|b| b.is_ascii_digit())
+    });
+    before || after
+}
 
 /// Whether `start..end` continues as a longer dotted or snake_case identifier on either side.
 fn glued_identifier(text: &str, start: usize, end: usize) -> bool {
@@ -1383,6 +1742,50 @@ mod tests {
         ] {
             assert_eq!(scrub(text), text);
         }
+    }
+
+    #[test]
+    fn particles_nicknames_and_double_barrelled_surnames() {
+        assert_eq!(
+            scrub("Pieter van der Merwe and Ahmad bin Yusof restarted it; Llewelyn ap Rhys paged."),
+            "Person A and Person B restarted it; Person C paged."
+        );
+        assert_eq!(
+            scrub("Reporter: Maximilian \"Max\" Dreyer\nRustam Kadyrov-Pell wrote back."),
+            "Reporter: Person A\nPerson B wrote back."
+        );
+        assert_eq!(
+            scrub(
+                "only because Siân Llewellyn-Ashe filed; our colleague Herr Schneider-Okoye called"
+            ),
+            "only because Person A filed; our colleague Herr Person B called"
+        );
+    }
+
+    #[test]
+    fn logins_made_of_a_found_name_are_hidden() {
+        assert_eq!(
+            scrub(
+                "Thanks to Radosław Kowalczyk and Kees de Vries. Logs: /srv/rkowalczyk and kdevries, r.kowalczyk."
+            ),
+            "Thanks to Person A and Person B. Logs: /srv/Person A and Person B, Person A."
+        );
+        assert_eq!(
+            scrub(
+                "[07:58] Haverkamp, Joost\nscanners down\nmail joost.haverkamp@kroonveld.example"
+            ),
+            "[T+0:00] Person A, Person A\nscanners down\nmail [email]"
+        );
+    }
+
+    #[test]
+    fn customer_columns_of_a_table() {
+        assert_eq!(
+            scrub(
+                "| Merchant | Orders failed |\n|---|---|\n| Quaymoor Coffee Roasters | 97 |\n| All other merchants | 3 |\n"
+            ),
+            "| Merchant | Orders failed |\n|---|---|\n| Company A | 97 |\n| All other merchants | 3 |\n"
+        );
     }
 
     #[test]
