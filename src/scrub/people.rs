@@ -287,6 +287,19 @@ impl PeopleDetector {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
     }
 
+    /// A capitalised ordinary word that is no name (`Canary`, `Escalation`; not `Will`,
+    /// `Bob` or `Priya`): a label, not a person, where the line's shape suggests a speaker.
+    pub fn is_label_word(&self, word: &str) -> bool {
+        let mut chars = word.chars();
+        if !chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            || !chars.all(|c| c.is_ascii_lowercase())
+        {
+            return false;
+        }
+        let lower = word.to_ascii_lowercase();
+        self.english.contains(&lower) && !self.is_name(&lower) && !self.ambiguous.contains(&lower)
+    }
+
     /// The names in an address like `joost.haverkamp@…`: two parts, one a given name and
     /// neither an ordinary word, each returned capitalised (`Joost`, `Haverkamp`).
     pub fn email_name_parts(&self, email: &str) -> Vec<String> {
