@@ -755,11 +755,8 @@ impl Scrubber {
                     None => {}
                     // A timeline label in a speaker's place (`14:05 Canary: 5% errors`) is an
                     // ordinary capitalised word that no name dictionary holds.
-                    Some(Transform::Speaker) => {
-                        if self.people.is_label_word(value) {
-                            continue;
-                        }
-                    }
+                    Some(Transform::Speaker) if self.people.is_label_word(value) => continue,
+                    Some(Transform::Speaker) => {}
                     Some(Transform::People) => {
                         for (s, e) in self.people.split_people_list(value) {
                             out.push(Candidate::new(
