@@ -1571,6 +1571,16 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_glued_by_a_hyphen_goes_with_its_surname() {
+        let (out, _) = engine().scrub_text(
+            "Alice S. paged the team.\nhost-Alice Smith restarted it.",
+            &IdentityProfile::default(),
+        );
+        assert!(!out.as_str().contains("Alice"), "{}", out.as_str());
+        assert!(!out.as_str().contains("Smith"), "{}", out.as_str());
+    }
+
+    #[test]
     fn punctuation_beyond_ascii_does_not_shield_a_name() {
         let (out, _) = engine().scrub_text(
             "Engin Yilmaz joined. Later Engin\u{2019}s team rolled back; Engin\u{2014}the IC\u{2014}agreed.",

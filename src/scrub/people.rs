@@ -572,10 +572,26 @@ impl PeopleDetector {
 
     /// Where a name found from `start` really starts when a particle stands before it:
     /// "Llewelyn ap |Rhys", "Ahmad bin |Yusof".
+    /// Also a given name glued by a hyphen to the word before it: "host-|Alice| Smith".
     pub fn extend_name_back(&self, text: &str, start: usize) -> usize {
         let Some(before) = text[..start].strip_suffix(' ') else {
             return start;
         };
+        let glued = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        let glued_start = before.len() - glued.len();
+        let mut chars = glued.chars();
+        if glued_start > 0
+            && before.as_bytes()[glued_start - 1] == b'-'
+            && chars.next().is_some_and(char::is_uppercase)
+            && chars.all(char::is_lowercase)
+            && self.given.contains(&glued.to_lowercase())
+            && !self.never.contains(&glued.to_lowercase())
+        {
+            return glued_start;
+        }
         let Some((head, particle)) = before.rsplit_once(' ') else {
             return start;
         };
