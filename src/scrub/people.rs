@@ -683,34 +683,7 @@ impl PeopleDetector {
             "responsible",
             "dri",
         ];
-        let mut out = Vec::new();
-        let mut column: Option<usize> = None;
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let line_start = offset;
-            offset += line.len();
-            if !line.trim_start().starts_with('|') {
-                column = None;
-                continue;
-            }
-            let cells = table_cells(line, line_start);
-            match column {
-                None => {
-                    column = cells.iter().position(|&(a, b)| {
-                        let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
-                        HEADERS.contains(&h.as_str())
-                    });
-                }
-                Some(col) => {
-                    if let Some(&(a, b)) = cells.get(col)
-                        && self.owner_value(&text[a..b], true)
-                    {
-                        out.push((a, b));
-                    }
-                }
-            }
-        }
-        out
+        column_cells(text, HEADERS, |cell| self.owner_value(cell, true))
     }
 
     /// The owner in brackets at the end of an action item: `- [ ] Add alerting (lpemberton)
@@ -1030,37 +1003,10 @@ impl PeopleDetector {
             "publisher",
             "account name",
         ];
-        let mut out = Vec::new();
         if !text.contains('|') {
-            return out;
+            return Vec::new();
         }
-        let mut column: Option<usize> = None;
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let line_start = offset;
-            offset += line.len();
-            if !line.trim_start().starts_with('|') {
-                column = None;
-                continue;
-            }
-            let cells = table_cells(line, line_start);
-            match column {
-                None => {
-                    column = cells.iter().position(|&(a, b)| {
-                        let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
-                        HEADERS.contains(&h.as_str())
-                    });
-                }
-                Some(col) => {
-                    if let Some(&(a, b)) = cells.get(col)
-                        && self.company_cell(&text[a..b])
-                    {
-                        out.push((a, b));
-                    }
-                }
-            }
-        }
-        out
+        column_cells(text, HEADERS, |cell| self.company_cell(cell))
     }
 
     /// A capitalised name of one to six words with a word in no dictionary: not a
@@ -1481,6 +1427,40 @@ fn only_space_between(text: &str, end: usize, start: usize) -> bool {
 fn sentence_start(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches([' ', '\t', '*', '_', '"', '(']);
     before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '#', '-', '|'])
+}
+
+/// The cells, below a header row, of the first Markdown-table column whose header is one of
+/// `headers` (lower-cased, emphasis trimmed) and that `keep` accepts; a line that is not a
+/// table row ends the table.
+fn column_cells(text: &str, headers: &[&str], keep: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut column: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        if !line.trim_start().starts_with('|') {
+            column = None;
+            continue;
+        }
+        let cells = table_cells(line, line_start);
+        match column {
+            None => {
+                column = cells.iter().position(|&(a, b)| {
+                    let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
+                    headers.contains(&h.as_str())
+                });
+            }
+            Some(col) => {
+                if let Some(&(a, b)) = cells.get(col)
+                    && keep(&text[a..b])
+                {
+                    out.push((a, b));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The cells of one table row as absolute byte spans, trimmed of spaces.
