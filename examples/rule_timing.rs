@@ -40,7 +40,11 @@ fn main() {
         println!("{ms:8.1} ms  {id} ({n} matches)");
     }
     let mb = text.len() as f64 / 1e6;
-    for round in 1..=3 {
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    for round in 1..=rounds {
         let started = Instant::now();
         let _ = engine.scrub_text(&text, &IdentityProfile::default());
         let secs = started.elapsed().as_secs_f64();
