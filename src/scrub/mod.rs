@@ -1575,6 +1575,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_name_between_a_determiner_and_a_noun_names_a_thing() {
+        let thing = "The Roslyn analyzer flagged the change.";
+        assert_eq!(scrubbed(thing), thing);
+        let person = scrubbed("The change was reviewed by Roslyn. Then Roslyn paged us.");
+        assert!(!person.contains("Roslyn"), "{person}");
+        // With the name found as a person elsewhere, every mention goes.
+        let both = scrubbed("Roslyn Okafor paged us. The Roslyn analyzer flagged it.");
+        assert!(!both.contains("Roslyn"), "{both}");
+    }
+
+    #[test]
     fn punctuation_beyond_ascii_does_not_shield_a_name() {
         let out = scrubbed(
             "Engin Yilmaz joined. Later Engin\u{2019}s team rolled back; Engin\u{2014}the IC\u{2014}agreed.",

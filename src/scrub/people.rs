@@ -288,8 +288,13 @@ impl PeopleDetector {
     }
 
     /// A capitalised ordinary word that is no name (`Canary`, `Escalation`; not `Will`,
-    /// `Bob` or `Priya`): a label, not a person, where the line's shape suggests a speaker.
+    /// `Bob` or `Priya`), or a technology or vendor (`PagerDuty`, `Jenkins`, a bot posting in
+    /// a channel): a label, not a person, where the line's shape suggests a speaker.
     pub fn is_label_word(&self, word: &str) -> bool {
+        // All capitals are initials (`(JS)`), even where they spell a technology.
+        if word.chars().any(char::is_lowercase) && self.never.contains(&word.to_lowercase()) {
+            return true;
+        }
         let mut chars = word.chars();
         if !chars.next().is_some_and(|c| c.is_ascii_uppercase())
             || !chars.all(|c| c.is_ascii_lowercase())
@@ -484,7 +489,9 @@ impl PeopleDetector {
                         || self.phrase_before(&tokens, &lower, &flags, i, text)
                         || joined
                 } else if self.is_name_bits(f, l) {
-                    f & BIT_AMBIGUOUS == 0 || weak || after
+                    (f & BIT_AMBIGUOUS == 0 && !attributive(text, &tokens, &lower, i))
+                        || weak
+                        || after
                 } else {
                     // An unknown capitalised word right after a strong cue ("paged Zbigniew")
                     // or right before a person's verb ("Venkat hands over").
@@ -1417,6 +1424,26 @@ fn near(text: &str, end: usize, start: usize) -> bool {
         && text[end..start]
             .bytes()
             .all(|b| matches!(b, b' ' | b':' | b',' | b'\t'))
+}
+
+/// A lone capitalised word between a determiner and a lower-case noun names a thing, not a
+/// person: "the Roslyn analyzer", "a Sidekiq worker", "our Hudson pipeline".
+fn attributive(
+    text: &str,
+    tokens: &[Token],
+    lower: &[std::borrow::Cow<'_, str>],
+    i: usize,
+) -> bool {
+    // Not "that" or "this": "did not show that Meera was also running a migration".
+    const DETERMINERS: &[&str] = &["the", "a", "an", "our", "their", "its", "every", "each"];
+    let t = &tokens[i];
+    i > 0
+        && i + 1 < tokens.len()
+        && t.core_end == t.end
+        && DETERMINERS.contains(&lower[i - 1].as_ref())
+        && only_space_between(text, tokens[i - 1].end, t.start)
+        && tokens[i + 1].lower
+        && only_space_between(text, t.end, tokens[i + 1].start)
 }
 
 fn only_space_between(text: &str, end: usize, start: usize) -> bool {
