@@ -623,9 +623,17 @@ impl Scrubber {
             c.canonical = Some(m.target.canonical.clone());
             candidates.push(c);
         }
+        // Companies (from the dictionary or from their context) win a tie with a person:
+        // "Deutsche Telekom" reads as a name of two words too.
         let base = self.packs.rules.len() + 1;
         for (start, end) in self.people.find_people(text) {
-            candidates.push(Candidate::new(start, end, "person", "people.name", base));
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "person",
+                "people.name",
+                base + 1,
+            ));
         }
         for (start, end) in bare_ticket_refs(text) {
             candidates.push(Candidate::new(
@@ -642,7 +650,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-context",
-                base + 1,
+                base,
             ));
         }
         for (start, end) in self.people.company_cells(text) {
@@ -651,7 +659,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-cell",
-                base + 1,
+                base,
             ));
         }
         for (start, end) in self.people.find_companies(text) {
@@ -660,7 +668,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company",
-                base + 1,
+                base,
             ));
         }
         candidates
@@ -1583,6 +1591,16 @@ mod tests {
         // With the name found as a person elsewhere, every mention goes.
         let both = scrubbed("Roslyn Okafor paged us. The Roslyn analyzer flagged it.");
         assert!(!both.contains("Roslyn"), "{both}");
+    }
+
+    #[test]
+    fn a_word_in_no_dictionary_goes_with_the_name_after_it() {
+        // "Mart" is a given name; "Kōyo", spelt with a mark, is in no dictionary.
+        let out = scrubbed("Our customer Kōyo Mart called support.");
+        assert!(!out.contains("Kōyo"), "{out}");
+        // A company in the dictionary stays a company, not a person of two names.
+        let out = scrubbed("Our customer Deutsche Telekom called support.");
+        assert!(out.contains("Company A"), "{out}");
     }
 
     #[test]

@@ -509,7 +509,22 @@ impl PeopleDetector {
                         || (self.is_clear_name_bits(f, l) && f & BIT_ENGLISH == 0)
                         || !heading_line(text, t.start));
                 if single && f & BIT_UNIT == 0 {
-                    out.push((t.start, t.core_end));
+                    // A word in no dictionary right before the name belongs to it: a
+                    // surname written first, or a name spelt with marks the dictionaries
+                    // lack ("Kōyo Mart", "Nagy Anna").
+                    let start = match i.checked_sub(1) {
+                        Some(p)
+                            if tokens[p].title
+                                && tokens[p].core_end == tokens[p].end
+                                && only_space_between(text, tokens[p].end, t.start)
+                                && out.last().is_none_or(|&(_, e)| e <= tokens[p].start)
+                                && self.unknown_word_bits(flags[p], &lower[p]) =>
+                        {
+                            tokens[p].start
+                        }
+                        _ => t.start,
+                    };
+                    out.push((start, t.core_end));
                 }
             } else if t.lower && enclosed_cell(text, &t) && self.handle_like(l) {
                 // An owner column or a trailing owner: `| skapoor |`, `(ananya)`.
