@@ -287,6 +287,11 @@ impl PeopleDetector {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
     }
 
+    /// A stopword, technology or technology vendor: never a name of any kind.
+    pub fn is_never(&self, lower: &str) -> bool {
+        self.never.contains(lower)
+    }
+
     /// A capitalised ordinary word that is no name (`Canary`, `Escalation`; not `Will`,
     /// `Bob` or `Priya`): a label, not a person, where the line's shape suggests a speaker.
     pub fn is_label_word(&self, word: &str) -> bool {
@@ -391,6 +396,8 @@ impl PeopleDetector {
                         && self.is_clear_name_bits(f, l)))
                 && text.as_bytes().get(next.end).is_none_or(|b| *b != b'@')
                 && !glued_identifier(text, t.start, next.core_end)
+                // A file in a path (`/src/math/rand/rand.go`), not a name.
+                && !text[..t.start].ends_with(['/', '\\'])
             {
                 out.push((t.start, next.core_end));
                 i += 2;
@@ -1041,7 +1048,8 @@ impl PeopleDetector {
             || !(is_word_byte(bytes[m.start() - 1])
                 || matches!(
                     bytes[m.start() - 1],
-                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#'
+                    // `<Code>`: an XML or HTML element name, not a company.
+                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#' | b'<'
                 ));
         let right_ok = m.end() == bytes.len()
             || !(is_word_byte(bytes[m.end()])
@@ -1562,6 +1570,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         let glued_before = text[..start].chars().next_back().is_some_and(|p| {
             p.is_ascii_digit() || matches!(p, '_' | '/' | '\\' | '$' | '<' | '=' | '{' | '`')
         }) || text[..start].ends_with("::")
+            // A dereferenced type in Go or C (`(*Rand).Int63n`) is code, not a name.
+            || text[..start].ends_with("(*")
             || (text[..start].ends_with('.')
                 && text[..start.saturating_sub(1)]
                     .chars()
