@@ -800,12 +800,14 @@ impl Scrubber {
             Phone => (8..=15).contains(&value.bytes().filter(u8::is_ascii_digit).count()),
             OwnName => {
                 let lower = value.trim_matches(['"', '`', '\'']).to_lowercase();
-                let first = lower.split([' ', '-']).next().unwrap_or(&lower);
+                // `kubernetes#4521`: the project before an issue number counts as its name.
+                let first = lower.split([' ', '-', '#']).next().unwrap_or(&lower);
                 !self.allowed_terms.contains(&lower)
                     && !self.allowed_terms.contains(first)
                     && !self.people.is_never(&lower)
                     && !self.people.is_never(first)
             }
+            PersonName => self.people.plausible_name(value),
         }
     }
 

@@ -91,6 +91,9 @@ pub enum Validator {
     /// technology, a technology vendor or a stopword, which the same phrasing also
     /// introduces ("our monitoring system Prometheus").
     OwnName,
+    /// Two or three capitalised words that can be a person's name: a given name, a
+    /// surname or a word in no dictionary among them, and no technology or team word.
+    PersonName,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -241,6 +244,7 @@ impl Packs {
                     Some("url") => Some(Validator::Url),
                     Some("phone") => Some(Validator::Phone),
                     Some("own-name") => Some(Validator::OwnName),
+                    Some("person-name") => Some(Validator::PersonName),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"

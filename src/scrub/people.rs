@@ -287,6 +287,24 @@ impl PeopleDetector {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
     }
 
+    /// Whether capitalised words can be a person's name where only their position says so
+    /// ("Site Reliability, Staff Engineer" is a team and a title): no word is a stopword,
+    /// technology or team word, and one is a given name, a surname, or in no dictionary.
+    pub fn plausible_name(&self, value: &str) -> bool {
+        let words: Vec<String> = value
+            .split_whitespace()
+            .flat_map(|w| w.split('-'))
+            .map(str::to_lowercase)
+            .collect();
+        !words.is_empty()
+            && words
+                .iter()
+                .all(|w| !self.never.contains(w) && !self.unit_words.contains(w))
+            && words
+                .iter()
+                .any(|w| self.is_name(w) || !self.english.contains(w))
+    }
+
     /// A stopword, technology or technology vendor: never a name of any kind.
     pub fn is_never(&self, lower: &str) -> bool {
         self.never.contains(lower)
@@ -1642,6 +1660,7 @@ fn tokenize_reference(text: &str) -> Vec<Token> {
         let glued_before = text[..start].chars().next_back().is_some_and(|p| {
             p.is_ascii_digit() || matches!(p, '_' | '/' | '\\' | '$' | '<' | '=' | '{' | '`')
         }) || text[..start].ends_with("::")
+            || text[..start].ends_with("(*")
             || (text[..start].ends_with('.')
                 && text[..start.saturating_sub(1)]
                     .chars()
