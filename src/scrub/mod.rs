@@ -806,6 +806,16 @@ impl Scrubber {
             Hostname => self.is_private_hostname(value),
             Url => !self.is_public_doc_url(value),
             Phone => (8..=15).contains(&value.bytes().filter(u8::is_ascii_digit).count()),
+            OwnName => {
+                let lower = value.trim_matches(['"', '`', '\'']).to_lowercase();
+                // `kubernetes#4521`: the project before an issue number counts as its name.
+                let first = lower.split([' ', '-', '#']).next().unwrap_or(&lower);
+                !self.allowed_terms.contains(&lower)
+                    && !self.allowed_terms.contains(first)
+                    && !self.people.is_never(&lower)
+                    && !self.people.is_never(first)
+            }
+            PersonName => self.people.plausible_name(value),
         }
     }
 

@@ -87,6 +87,13 @@ pub enum Validator {
     Url,
     /// 8 to 15 digits in all.
     Phone,
+    /// A proper name of the organisation's own (a product, an internal system): not a
+    /// technology, a technology vendor or a stopword, which the same phrasing also
+    /// introduces ("our monitoring system Prometheus").
+    OwnName,
+    /// Two or three capitalised words that can be a person's name: a given name, a
+    /// surname or a word in no dictionary among them, and no technology or team word.
+    PersonName,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -100,6 +107,8 @@ pub enum Transform {
     DateTime,
     /// An identifying figure becomes its order of magnitude (`over 10,000`).
     Scale,
+    /// A count of people (users, customers, staff) to its order of magnitude from 100.
+    Count,
     /// A list of people (`Attendees: A, B and C`) yields one finding per name.
     People,
     /// The first capture group that matched is the value (rules with alternatives).
@@ -218,6 +227,7 @@ impl Packs {
                     Some("time") => Some(Transform::Time),
                     Some("datetime") => Some(Transform::DateTime),
                     Some("scale") => Some(Transform::Scale),
+                    Some("count") => Some(Transform::Count),
                     Some("people") => Some(Transform::People),
                     Some("speaker") => Some(Transform::Speaker),
                     Some(other) => {
@@ -233,6 +243,8 @@ impl Packs {
                     Some("hostname") => Some(Validator::Hostname),
                     Some("url") => Some(Validator::Url),
                     Some("phone") => Some(Validator::Phone),
+                    Some("own-name") => Some(Validator::OwnName),
+                    Some("person-name") => Some(Validator::PersonName),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"

@@ -287,6 +287,29 @@ impl PeopleDetector {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
     }
 
+    /// Whether capitalised words can be a person's name where only their position says so
+    /// ("Site Reliability, Staff Engineer" is a team and a title): no word is a stopword,
+    /// technology or team word, and one is a given name, a surname, or in no dictionary.
+    pub fn plausible_name(&self, value: &str) -> bool {
+        let words: Vec<String> = value
+            .split_whitespace()
+            .flat_map(|w| w.split('-'))
+            .map(str::to_lowercase)
+            .collect();
+        !words.is_empty()
+            && words
+                .iter()
+                .all(|w| !self.never.contains(w) && !self.unit_words.contains(w))
+            && words
+                .iter()
+                .any(|w| self.is_name(w) || !self.english.contains(w))
+    }
+
+    /// A stopword, technology or technology vendor: never a name of any kind.
+    pub fn is_never(&self, lower: &str) -> bool {
+        self.never.contains(lower)
+    }
+
     /// A capitalised ordinary word that is no name (`Canary`, `Escalation`; not `Will`,
     /// `Bob` or `Priya`), or a technology or vendor (`PagerDuty`, `Jenkins`, a bot posting in
     /// a channel): a label, not a person, where the line's shape suggests a speaker.
@@ -396,6 +419,8 @@ impl PeopleDetector {
                         && self.is_clear_name_bits(f, l)))
                 && text.as_bytes().get(next.end).is_none_or(|b| *b != b'@')
                 && !glued_identifier(text, t.start, next.core_end)
+                // A file in a path (`/src/math/rand/rand.go`), not a name.
+                && !text[..t.start].ends_with(['/', '\\'])
             {
                 out.push((t.start, next.core_end));
                 i += 2;
@@ -1063,7 +1088,8 @@ impl PeopleDetector {
             || !(is_word_byte(bytes[m.start() - 1])
                 || matches!(
                     bytes[m.start() - 1],
-                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#'
+                    // `<Code>`: an XML or HTML element name, not a company.
+                    b'/' | b'\\' | b'.' | b'-' | b'@' | b'#' | b'<'
                 ));
         let right_ok = m.end() == bytes.len()
             || !(is_word_byte(bytes[m.end()])
@@ -1604,6 +1630,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         let glued_before = text[..start].chars().next_back().is_some_and(|p| {
             p.is_ascii_digit() || matches!(p, '_' | '/' | '\\' | '$' | '<' | '=' | '{' | '`')
         }) || text[..start].ends_with("::")
+            // A dereferenced type in Go or C (`(*Rand).Int63n`) is code, not a name.
+            || text[..start].ends_with("(*")
             || (text[..start].ends_with('.')
                 && text[..start.saturating_sub(1)]
                     .chars()
@@ -1674,6 +1702,7 @@ fn tokenize_reference(text: &str) -> Vec<Token> {
         let glued_before = text[..start].chars().next_back().is_some_and(|p| {
             p.is_ascii_digit() || matches!(p, '_' | '/' | '\\' | '$' | '<' | '=' | '{' | '`')
         }) || text[..start].ends_with("::")
+            || text[..start].ends_with("(*")
             || (text[..start].ends_with('.')
                 && text[..start.saturating_sub(1)]
                     .chars()

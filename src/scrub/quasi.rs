@@ -42,7 +42,9 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
             clock_minute(time_part.trim_start_matches(['T', ' ']))
                 .map(|minute| Generalised::Clock { day, minute })
         }
-        Transform::Scale => band(value).map(Generalised::Fixed),
+        Transform::Scale => band(value, 1000.0).map(Generalised::Fixed),
+        // People served or employed identify from a hundred: "707 new user accounts".
+        Transform::Count => band(value, 100.0).map(Generalised::Fixed),
         Transform::People | Transform::Speaker => None,
     }
 }
@@ -200,8 +202,8 @@ fn clock_minute(value: &str) -> Option<i64> {
 }
 
 /// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
-/// below 1,000 the figure is not identifying and stays.
-fn band(value: &str) -> Option<String> {
+/// below `floor` (1,000 for most figures) the figure is not identifying and stays.
+fn band(value: &str, floor: f64) -> Option<String> {
     // A figure broken over lines ("more than\n60,000 merchants") reads as one line.
     let joined;
     let mut trimmed = value.trim();
@@ -269,7 +271,7 @@ fn band(value: &str) -> Option<String> {
     }
     let suffix = after[unit_len..].trim_start();
     let total = number * multiplier;
-    if total < 1000.0 {
+    if total < floor {
         return None;
     }
     let power = 10f64.powi(total.log10().floor() as i32);
@@ -386,22 +388,37 @@ mod tests {
 
     #[test]
     fn figures_become_bands() {
-        assert_eq!(band("16,000").as_deref(), Some("over 10,000"));
-        assert_eq!(band("300 billion").as_deref(), Some("over 100 billion"));
-        assert_eq!(band("$2.3M").as_deref(), Some("over $1 million"));
-        assert_eq!(band("450,000 EUR").as_deref(), Some("over 100,000 EUR"));
-        assert_eq!(band("999"), None);
-        assert_eq!(band("£0.6 million").as_deref(), Some("over £100,000"));
+        assert_eq!(band("16,000", 1000.0).as_deref(), Some("over 10,000"));
         assert_eq!(
-            band("more than\n60,000 merchants").as_deref(),
+            band("300 billion", 1000.0).as_deref(),
+            Some("over 100 billion")
+        );
+        assert_eq!(band("$2.3M", 1000.0).as_deref(), Some("over $1 million"));
+        assert_eq!(
+            band("450,000 EUR", 1000.0).as_deref(),
+            Some("over 100,000 EUR")
+        );
+        assert_eq!(band("999", 1000.0), None);
+        // People counts band from a hundred.
+        assert_eq!(
+            band("707 new user accounts", 100.0).as_deref(),
+            Some("over 100 new user accounts")
+        );
+        assert_eq!(band("99 users", 100.0), None);
+        assert_eq!(
+            band("£0.6 million", 1000.0).as_deref(),
+            Some("over £100,000")
+        );
+        assert_eq!(
+            band("more than\n60,000 merchants", 1000.0).as_deref(),
             Some("over 10,000 merchants")
         );
         assert_eq!(
-            band("Three and a half billion people").as_deref(),
+            band("Three and a half billion people", 1000.0).as_deref(),
             Some("over 1 billion people")
         );
         assert_eq!(
-            band("1.21B queries").as_deref(),
+            band("1.21B queries", 1000.0).as_deref(),
             Some("over 1 billion queries")
         );
     }
