@@ -48,6 +48,8 @@ pub struct PeopleDetector {
     ambiguous: FxHashSet<String>,
     /// Words that are never names, whatever precedes them.
     never: FxHashSet<String>,
+    /// Technologies and their vendors: a name right after one is part of a product's name.
+    technology: FxHashSet<String>,
     /// Ordinary English words: a capitalised one is a sentence start or a heading, not a name.
     english: FxHashSet<String>,
     strong_before: FxHashSet<String>,
@@ -112,9 +114,10 @@ impl PeopleDetector {
         let given = lower_set(GIVEN);
         let surnames = lower_set(SURNAMES);
         let vendors = lower_set(TECH_VENDORS);
+        let mut technology = vendors.clone();
+        technology.extend(technology_terms.iter().cloned());
         let mut never = lower_set(STOPWORDS);
-        never.extend(technology_terms.iter().cloned());
-        never.extend(vendors.iter().cloned());
+        never.extend(technology.iter().cloned());
         let mut ambiguous = lower_set(NAME_COMMON_WORDS);
         ambiguous.extend(
             given
@@ -187,6 +190,7 @@ impl PeopleDetector {
             surnames,
             ambiguous,
             never,
+            technology,
             english,
             strong_before: ctx
                 .people
@@ -514,9 +518,12 @@ impl PeopleDetector {
                         || self.phrase_before(&tokens, &lower, &flags, i, text)
                         || joined
                 } else if self.is_name_bits(f, l) {
-                    (f & BIT_AMBIGUOUS == 0 && !attributive(text, &tokens, &lower, i))
-                        || weak
-                        || after
+                    // "the Roslyn analyzer", "a Google Doc": a thing, not a person.
+                    let product = attributive(text, &tokens, &lower, i)
+                        || (i > 0
+                            && only_space_between(text, tokens[i - 1].end, t.start)
+                            && self.technology.contains(lower[i - 1].as_ref()));
+                    (f & BIT_AMBIGUOUS == 0 && !product) || weak || after
                 } else {
                     // An unknown capitalised word right after a strong cue ("paged Zbigniew")
                     // or right before a person's verb ("Venkat hands over").
