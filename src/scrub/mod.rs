@@ -623,17 +623,9 @@ impl Scrubber {
             c.canonical = Some(m.target.canonical.clone());
             candidates.push(c);
         }
-        // Companies (from the dictionary or from their context) win a tie with a person:
-        // "Deutsche Telekom" reads as a name of two words too.
         let base = self.packs.rules.len() + 1;
         for (start, end) in self.people.find_people(text) {
-            candidates.push(Candidate::new(
-                start,
-                end,
-                "person",
-                "people.name",
-                base + 1,
-            ));
+            candidates.push(Candidate::new(start, end, "person", "people.name", base));
         }
         for (start, end) in bare_ticket_refs(text) {
             candidates.push(Candidate::new(
@@ -650,7 +642,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-context",
-                base,
+                base + 1,
             ));
         }
         for (start, end) in self.people.company_cells(text) {
@@ -659,7 +651,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-cell",
-                base,
+                base + 1,
             ));
         }
         for (start, end) in self.people.find_companies(text) {
@@ -668,7 +660,7 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company",
-                base,
+                base + 1,
             ));
         }
         candidates

@@ -550,7 +550,9 @@ impl PeopleDetector {
                                 && tokens[p].core_end == tokens[p].end
                                 && only_space_between(text, tokens[p].end, t.start)
                                 && out.last().is_none_or(|&(_, e)| e <= tokens[p].start)
-                                && self.unknown_word_bits(flags[p], &lower[p]) =>
+                                && self.unknown_word_bits(flags[p], &lower[p])
+                                // "Deutsche Telekom" stays whole for the company pass.
+                                && !self.is_company_name(&text[tokens[p].start..t.core_end]) =>
                         {
                             tokens[p].start
                         }
@@ -1031,6 +1033,14 @@ impl PeopleDetector {
             ));
         }
         out
+    }
+
+    /// Whether `phrase` is, in full, a name in the company dictionary.
+    fn is_company_name(&self, phrase: &str) -> bool {
+        self.companies.as_ref().is_some_and(|ac| {
+            ac.find_iter(phrase)
+                .any(|m| m.start() == 0 && m.end() == phrase.len())
+        })
     }
 
     /// The cells of a customer column (`| Merchant |`, `| Customer |`, `| Tenant |`) of a
