@@ -524,17 +524,11 @@ impl Scrubber {
             return Vec::new();
         };
         let bytes = text.as_bytes();
-        let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
-        let mut out = Vec::new();
-        for m in finder.find_all(text) {
-            while covered.peek().is_some_and(|&(_, e)| e <= m.start()) {
-                covered.next();
-            }
-            if covered.peek().is_some_and(|&(s, _)| s < m.end()) {
-                continue;
-            }
-            let (value, kind, canonical) = &values[m.value];
-            let rewrite = rewrites.get(m.value).cloned().flatten();
+        // Where the longest value found at a position is glued to a word, a shorter one may
+        // still stand alone there: `Alice` inside `Alice Sp` when `Alice S` was a name too.
+        let stands_alone = |start: usize, end: usize, index: usize| -> bool {
+            let (value, kind, _) = &values[index];
+            let rewrite = rewrites.get(index).is_some_and(Option::is_some);
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
             // Letters of any script glue, punctuation does not: `Engin’s` (a curly
             // apostrophe) is Engin, `Müller` is not `M`.
@@ -542,44 +536,49 @@ impl Scrubber {
             // A name found as `Will` does not make every `will` a name.
             let case_differs = wordlike
                 && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-                && !bytes[m.start()].is_ascii_uppercase();
+                && !bytes[start].is_ascii_uppercase();
             // A three-letter name ("Max") must match exactly: `MAX` and `max` are not it.
             let short_mismatch =
-                *kind == "person" && value.len() < 4 && &text[m.start()..m.end()] != value.as_str();
+                *kind == "person" && value.len() < 4 && &text[start..end] != value.as_str();
             // An address found once is hidden where no rule saw it (`node.10.0.0.1`), but
             // not inside a longer number (`10.0.0.12`, `v10.0.0.1`).
             // An id found once (`"user_id": 8841207`) is hidden in a URL path too, but not
             // inside a longer number or word.
             let inside_id = *kind == "identifier"
-                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
-                    || bytes
-                        .get(m.end())
-                        .is_some_and(|b| b.is_ascii_alphanumeric()));
+                && ((start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+                    || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()));
             let inside_number = *kind == "ip"
-                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
-                    || bytes
-                        .get(m.end())
-                        .is_some_and(|b| b.is_ascii_alphanumeric())
-                    || (bytes.get(m.end()) == Some(&b'.')
-                        && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit())));
+                && ((start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+                    || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric())
+                    || (bytes.get(end) == Some(&b'.')
+                        && bytes.get(end + 1).is_some_and(|b| b.is_ascii_digit())));
             // A generalised value inside a longer figure (`114:32`, `14:32:10`) is another
             // value, not this one.
-            let inside_figure = rewrite.is_some()
-                && ((m.start() > 0 && bytes[m.start() - 1].is_ascii_digit())
-                    || bytes.get(m.end()).is_some_and(|b| b.is_ascii_digit())
-                    || (matches!(bytes.get(m.end()), Some(b'.' | b':' | b','))
-                        && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_digit())));
-            if case_differs
+            let inside_figure = rewrite
+                && ((start > 0 && bytes[start - 1].is_ascii_digit())
+                    || bytes.get(end).is_some_and(|b| b.is_ascii_digit())
+                    || (matches!(bytes.get(end), Some(b'.' | b':' | b','))
+                        && bytes.get(end + 1).is_some_and(|b| b.is_ascii_digit())));
+            !(case_differs
                 || short_mismatch
                 || inside_number
                 || inside_id
                 || inside_figure
                 || (wordlike
-                    && (glued(text[..m.start()].chars().next_back())
-                        || glued(text[m.end()..].chars().next())))
-            {
+                    && (glued(text[..start].chars().next_back())
+                        || glued(text[end..].chars().next()))))
+        };
+        let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
+        let mut out = Vec::new();
+        for m in finder.find_all(text, stands_alone) {
+            while covered.peek().is_some_and(|&(_, e)| e <= m.start()) {
+                covered.next();
+            }
+            if covered.peek().is_some_and(|&(s, _)| s < m.end()) {
                 continue;
             }
+            let (_, kind, canonical) = &values[m.value];
+            let rewrite = rewrites.get(m.value).cloned().flatten();
             let mut c = Candidate::new(m.start(), m.end(), kind, "propagated", usize::MAX);
             c.canonical = Some(canonical.clone());
             c.generalised = rewrite;

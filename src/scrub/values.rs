@@ -77,7 +77,8 @@ impl ValueFinder {
         let automaton = |values| {
             let ac = aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                // Every overlapping match: `find_all` picks the leftmost-longest accepted ones.
+                .match_kind(aho_corasick::MatchKind::Standard)
                 .build(values)
                 .ok()?;
             Some(ValueFinder {
@@ -119,24 +120,53 @@ impl ValueFinder {
         })
     }
 
-    /// Every non-overlapping occurrence, left to right.
-    pub fn find_all(&self, text: &str) -> Vec<ValueMatch> {
+    /// Every non-overlapping occurrence that `accept(start, end, value)` takes, left to
+    /// right: at each position the longest accepted value wins, and the scan resumes at its
+    /// end. With `accept` always true, these are the matches of the leftmost-longest search.
+    pub fn find_all(
+        &self,
+        text: &str,
+        accept: impl Fn(usize, usize, usize) -> bool,
+    ) -> Vec<ValueMatch> {
         match &self.inner {
-            Inner::Automaton(ac) => ac
-                .find_iter(text)
-                .map(|m| ValueMatch {
-                    start: m.start(),
-                    end: m.end(),
-                    value: m.pattern().as_usize(),
-                })
-                .collect(),
-            Inner::Hashed(h) => h.find_all(text.as_bytes()),
+            Inner::Automaton(ac) => {
+                let mut all: Vec<ValueMatch> = ac
+                    .find_overlapping_iter(text)
+                    .map(|m| ValueMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        value: m.pattern().as_usize(),
+                    })
+                    .collect();
+                // Leftmost, then longest, then the first value given (as the
+                // leftmost-longest automaton prefers it).
+                all.sort_unstable_by(|a, b| {
+                    a.start
+                        .cmp(&b.start)
+                        .then(b.end.cmp(&a.end))
+                        .then(a.value.cmp(&b.value))
+                });
+                let mut next = 0;
+                let mut out = Vec::new();
+                for m in all {
+                    if m.start >= next && accept(m.start, m.end, m.value) {
+                        next = m.end;
+                        out.push(m);
+                    }
+                }
+                out
+            }
+            Inner::Hashed(h) => h.find_all(text.as_bytes(), accept),
         }
     }
 }
 
 impl Hashed {
-    fn find_all(&self, bytes: &[u8]) -> Vec<ValueMatch> {
+    fn find_all(
+        &self,
+        bytes: &[u8],
+        accept: impl Fn(usize, usize, usize) -> bool,
+    ) -> Vec<ValueMatch> {
         let mut out = Vec::new();
         if bytes.len() < PREFIX {
             return out;
@@ -154,7 +184,10 @@ impl Hashed {
             let found = self.lengths.get(&key).and_then(|lengths| {
                 lengths.iter().find_map(|&len| {
                     let value = lower.get(pos..pos + len)?;
-                    self.index.get(value).map(|&v| (pos + len, v))
+                    self.index
+                        .get(value)
+                        .filter(|&&v| accept(pos, pos + len, v))
+                        .map(|&v| (pos + len, v))
                 })
             });
             match found {
@@ -192,7 +225,7 @@ mod tests {
     fn found(values: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
         ValueFinder::new(values.iter().copied())
             .expect("finder")
-            .find_all(text)
+            .find_all(text, |_, _, _| true)
             .iter()
             .map(|m| (m.start, m.end, m.value))
             .collect()
@@ -221,6 +254,28 @@ mod tests {
                 reference(values, text),
                 "{values:?} in {text:?}"
             );
+        }
+    }
+
+    /// Where the longest value is refused (glued to a word), a shorter one at the same
+    /// place is taken, on both paths (a value under three bytes forces the automaton).
+    #[test]
+    fn a_shorter_value_stands_in_where_the_longest_is_refused() {
+        let text = "x Alice Sp";
+        let alone = |_: usize, end: usize, _: usize| {
+            !text
+                .as_bytes()
+                .get(end)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        };
+        for values in [&["Alice S", "Alice"][..], &["Alice S", "Alice", "xy"][..]] {
+            let got: Vec<_> = ValueFinder::new(values.iter().copied())
+                .expect("finder")
+                .find_all(text, alone)
+                .iter()
+                .map(|m| (m.start, m.end, m.value))
+                .collect();
+            assert_eq!(got, vec![(2, 7, 1)], "{values:?}");
         }
     }
 
