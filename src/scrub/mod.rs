@@ -526,7 +526,17 @@ impl Scrubber {
         let bytes = text.as_bytes();
         // Where the longest value found at a position is glued to a word, a shorter one may
         // still stand alone there: `Alice` inside `Alice Sp` when `Alice S` was a name too.
+        // A neighbour that is itself redacted does not glue: once replaced, `10.0.0.1Acme`
+        // reads `10.0.0.1[org]`.
+        let redacted_starts: rustc_hash::FxHashSet<usize> =
+            chosen.iter().map(|(c, _)| c.start).collect();
+        let redacted_ends: rustc_hash::FxHashSet<usize> =
+            chosen.iter().map(|(_, end)| *end).collect();
         let stands_alone = |start: usize, end: usize, index: usize| -> bool {
+            let free_before = start == 0 || redacted_ends.contains(&start);
+            let free_after = end == bytes.len() || redacted_starts.contains(&end);
+            let before = (!free_before).then(|| bytes[start - 1]);
+            let after = (!free_after).then(|| bytes[end]);
             let (value, kind, _) = &values[index];
             let rewrite = rewrites.get(index).is_some_and(Option::is_some);
             let wordlike = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ');
@@ -545,19 +555,19 @@ impl Scrubber {
             // An id found once (`"user_id": 8841207`) is hidden in a URL path too, but not
             // inside a longer number or word.
             let inside_id = *kind == "identifier"
-                && ((start > 0 && bytes[start - 1].is_ascii_alphanumeric())
-                    || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()));
+                && (before.is_some_and(|b| b.is_ascii_alphanumeric())
+                    || after.is_some_and(|b| b.is_ascii_alphanumeric()));
             let inside_number = *kind == "ip"
-                && ((start > 0 && bytes[start - 1].is_ascii_alphanumeric())
-                    || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric())
-                    || (bytes.get(end) == Some(&b'.')
+                && (before.is_some_and(|b| b.is_ascii_alphanumeric())
+                    || after.is_some_and(|b| b.is_ascii_alphanumeric())
+                    || (after == Some(b'.')
                         && bytes.get(end + 1).is_some_and(|b| b.is_ascii_digit())));
             // A generalised value inside a longer figure (`114:32`, `14:32:10`) is another
             // value, not this one.
             let inside_figure = rewrite
-                && ((start > 0 && bytes[start - 1].is_ascii_digit())
-                    || bytes.get(end).is_some_and(|b| b.is_ascii_digit())
-                    || (matches!(bytes.get(end), Some(b'.' | b':' | b','))
+                && (before.is_some_and(|b| b.is_ascii_digit())
+                    || after.is_some_and(|b| b.is_ascii_digit())
+                    || (matches!(after, Some(b'.' | b':' | b','))
                         && bytes.get(end + 1).is_some_and(|b| b.is_ascii_digit())));
             !(case_differs
                 || short_mismatch
@@ -565,8 +575,8 @@ impl Scrubber {
                 || inside_id
                 || inside_figure
                 || (wordlike
-                    && (glued(text[..start].chars().next_back())
-                        || glued(text[end..].chars().next()))))
+                    && ((!free_before && glued(text[..start].chars().next_back()))
+                        || (!free_after && glued(text[end..].chars().next())))))
         };
         let mut covered = chosen.iter().map(|(c, end)| (c.start, *end)).peekable();
         let mut out = Vec::new();
@@ -1606,6 +1616,18 @@ mod tests {
         // A company in the dictionary stays a company, not a person of two names.
         let out = scrubbed("Our customer Deutsche Telekom called support.");
         assert!(out.contains("Company A"), "{out}");
+    }
+
+    /// Fuzz finding: an address glued to the organisation's name became a word of its own
+    /// once the name was replaced. A redacted neighbour does not glue.
+    #[test]
+    fn a_value_glued_to_another_finding_is_still_hidden() {
+        let profile = IdentityProfile {
+            name: "Ac\u{1}2me C".into(),
+            ..IdentityProfile::default()
+        };
+        let (out, _) = engine().scrub_text("10.0.0.1 failed, then (10.0.0.1Ac\u{1}2me C", &profile);
+        assert!(!out.as_str().contains("10.0.0.1"), "{}", out.as_str());
     }
 
     #[test]
