@@ -246,12 +246,11 @@ impl Scrubber {
         // First pass: learn every value found anywhere in the report, so a name with
         // context in the narrative is also hidden in a title that gives it none.
         let mut names = Pseudonyms::default();
-        let first = self.scrub_fields(submission, &matcher, &mut names, keep);
+        self.scrub_fields(submission, &matcher, &mut names, keep);
         let mut names = Pseudonyms {
             known: names.known,
             ..Default::default()
         };
-        names.known.learn(&first.findings);
         self.scrub_fields(submission, &matcher, &mut names, keep)
     }
 
@@ -320,9 +319,8 @@ impl Scrubber {
             return (String::new(), Vec::new());
         }
         let chosen = self.resolve(text, profile, keep, &names.known);
-        let (out, findings) = self.emit(field, text, chosen, names);
-        names.known.learn(&findings);
-        (out, findings)
+        names.known.learn(text, &chosen);
+        self.emit(field, text, chosen, names)
     }
 
     /// Writes the scrubbed text: placeholders and generalised values in place of the spans.
@@ -452,7 +450,10 @@ impl Scrubber {
         chosen: &[(Candidate, usize)],
         known: &KnownValues,
     ) -> Vec<Candidate> {
+        // Index i of `rewrites` belongs to value i: the rewrite of a generalised value, `None`
+        // for an identifier. Values pushed after the rewrites (names derived below) have none.
         let mut values: Vec<(String, &'static str, String)> = known.values.clone();
+        let mut rewrites: Vec<Option<Generalised>> = known.rewrites.clone();
         let mut seen: rustc_hash::FxHashSet<String> =
             values.iter().map(|v| v.0.to_lowercase()).collect();
         for (c, end) in chosen {
@@ -461,13 +462,13 @@ impl Scrubber {
                 if long_enough(c.kind, v) && seen.insert(v.to_lowercase()) {
                     let canonical = c.canonical.clone().unwrap_or_else(|| v.to_lowercase());
                     values.push((v.to_string(), c.kind, canonical));
+                    rewrites.push(None);
                 }
             }
         }
         // Generalised values are looked for again too, and get the same rewrite: a clock time
         // glued where no rule takes it (`db-0.14:32`) would give away the time that became
-        // an offset elsewhere. Index i of `rewrites` belongs to value i; `None` for identifiers.
-        let mut rewrites: Vec<Option<Generalised>> = vec![None; values.len()];
+        // an offset elsewhere.
         for (c, end) in chosen {
             if let Some(g) = &c.generalised {
                 let v = &text[c.start..*end];
@@ -528,13 +529,12 @@ impl Scrubber {
         // still stand alone there: `Alice` inside `Alice Sp` when `Alice S` was a name too.
         // A neighbour that is itself redacted does not glue: once replaced, `10.0.0.1Acme`
         // reads `10.0.0.1[org]`.
-        let redacted_starts: rustc_hash::FxHashSet<usize> =
-            chosen.iter().map(|(c, _)| c.start).collect();
-        let redacted_ends: rustc_hash::FxHashSet<usize> =
-            chosen.iter().map(|(_, end)| *end).collect();
+        // `chosen` is sorted and free of overlaps, so its starts and its ends both ascend.
+        let redacted_start = |at: usize| chosen.binary_search_by_key(&at, |(c, _)| c.start).is_ok();
+        let redacted_end = |at: usize| chosen.binary_search_by_key(&at, |(_, end)| *end).is_ok();
         let stands_alone = |start: usize, end: usize, index: usize| -> bool {
-            let free_before = start == 0 || redacted_ends.contains(&start);
-            let free_after = end == bytes.len() || redacted_starts.contains(&end);
+            let free_before = start == 0 || redacted_end(start);
+            let free_after = end == bytes.len() || redacted_start(end);
             let before = (!free_before).then(|| bytes[start - 1]);
             let after = (!free_after).then(|| bytes[end]);
             let (value, kind, _) = &values[index];
@@ -888,22 +888,32 @@ const PROPAGATED_KINDS: &[&str] = &[
     "identifier",
 ];
 
-/// Values found earlier in the same report, as (value, kind, canonical).
+/// Values found earlier in the same report: (value, kind, canonical) and, for a generalised
+/// value, the rewrite it got, so another field gets the same one.
 #[derive(Debug, Default, Clone)]
 struct KnownValues {
     values: Vec<(String, &'static str, String)>,
+    rewrites: Vec<Option<Generalised>>,
     seen: rustc_hash::FxHashSet<String>,
 }
 
 impl KnownValues {
-    fn learn(&mut self, findings: &[Finding]) {
-        for f in findings {
-            if let Some(o) = &f.original
-                && let Some(kind) = PROPAGATED_KINDS.iter().find(|k| **k == f.kind)
-                && long_enough(kind, o)
-                && self.seen.insert(o.to_lowercase())
-            {
-                self.values.push((o.clone(), kind, o.to_lowercase()));
+    /// Remembers the values redacted or generalised in one text, the way `propagate` looks
+    /// for them again within that text.
+    fn learn(&mut self, text: &str, chosen: &[(Candidate, usize)]) {
+        for (c, end) in chosen {
+            let v = &text[c.start..*end];
+            let wanted = match &c.generalised {
+                None => PROPAGATED_KINDS.contains(&c.kind) && long_enough(c.kind, v),
+                Some(_) => v.len() >= 4,
+            };
+            if wanted && self.seen.insert(v.to_lowercase()) {
+                let canonical = match (&c.generalised, &c.canonical) {
+                    (None, Some(canonical)) => canonical.clone(),
+                    _ => v.to_lowercase(),
+                };
+                self.values.push((v.to_string(), c.kind, canonical));
+                self.rewrites.push(c.generalised.clone());
             }
         }
     }
@@ -1574,6 +1584,17 @@ mod tests {
     fn an_address_found_once_is_hidden_where_no_rule_saw_it() {
         let out = scrubbed("host (10.0.0.1); node.10.0.0.1 failed; build v10.0.0.1");
         assert_eq!(out, "host ([ip-1]); node.[ip-1] failed; build v10.0.0.1");
+    }
+
+    #[test]
+    fn a_value_generalised_in_one_field_is_rewritten_in_the_next() {
+        let engine = engine();
+        let mut session = engine.session(&IdentityProfile::default());
+        let (first, _) = session.scrub("narrative", "Paged at 14:32 and again at 15:02");
+        let (second, found) = session.scrub("timeline", "db-0.15:02 failed over");
+        assert_eq!(first, "Paged at T+0:00 and again at T+0:30");
+        assert_eq!(second, "db-0.T+0:30 failed over");
+        assert_eq!(found.len(), 1);
     }
 
     #[test]
