@@ -9,6 +9,9 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("the request is invalid")]
     Invalid(Vec<FieldError>),
+    /// Query-string parameters of a read (search, patterns) that do not parse.
+    #[error("the query is invalid")]
+    InvalidQuery(Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
     #[error("authentication required")]
@@ -42,6 +45,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid_submission",
+            AppError::InvalidQuery(_) => "invalid_query",
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",

@@ -10,7 +10,7 @@ use crate::error::AppError;
 
 fn status(e: &AppError) -> StatusCode {
     match e {
-        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid(_) | AppError::InvalidQuery(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::Csrf | AppError::InsufficientScope(_) => {
@@ -49,7 +49,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
         let fields = match &e {
-            AppError::Invalid(fields) => json!(fields),
+            AppError::Invalid(fields) | AppError::InvalidQuery(fields) => json!(fields),
             _ => json!([]),
         };
         let body =

@@ -4,8 +4,14 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::Taxonomy;
-use crate::store::{PatternCell, Store, StoreResult};
+use crate::domain::{FieldError, Taxonomy};
+use crate::store::{PatternCell, PatternScope, Store, StoreResult};
+
+mod distributions;
+
+pub use distributions::{
+    Distribution, DistributionCell, Fact, PatternProfile, ScopeQuery, profile, summarise,
+};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Axis {
@@ -114,6 +120,52 @@ pub async fn matrix(store: &dyn Store, k: i64) -> StoreResult<PatternMatrix> {
         k,
         Taxonomy::bundled(),
     ))
+}
+
+/// The scope a query names, by taxonomy id or alias; empty parameters mean no filter.
+pub fn resolve_scope(
+    query: &ScopeQuery,
+    taxonomy: &Taxonomy,
+) -> Result<PatternScope, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let technology = given(&query.technology).and_then(|key| match taxonomy.technology(&key) {
+        Some(t) => Some(t.id.clone()),
+        None => {
+            errors.push(unknown(
+                "technology",
+                &key,
+                taxonomy.suggest_technologies(&key),
+            ));
+            None
+        }
+    });
+    let factor = given(&query.factor).and_then(|key| match taxonomy.factor(&key) {
+        Some(f) => Some(f.id.clone()),
+        None => {
+            errors.push(unknown("factor", &key, taxonomy.suggest_factors(&key)));
+            None
+        }
+    });
+    if errors.is_empty() {
+        Ok(PatternScope { technology, factor })
+    } else {
+        Err(errors)
+    }
+}
+
+fn unknown(field: &str, key: &str, suggestions: Vec<String>) -> FieldError {
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    };
+    FieldError::new(field, format!("unknown {field} `{key}`{hint}"))
 }
 
 #[cfg(test)]

@@ -347,6 +347,29 @@ pub struct PatternCell {
     pub organisations: i64,
 }
 
+/// Which published reports a distribution counts: all, or those tagged with a technology
+/// and/or a contributing factor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PatternScope {
+    pub technology: Option<String>,
+    pub factor: Option<String>,
+}
+
+/// How many published reports of one organisation share one combination of enumerated
+/// facts. `organisation` is an ordinal within one answer, never an organisation id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFacts {
+    pub organisation: u32,
+    pub detection_method: String,
+    pub time_to_detect: String,
+    pub duration: String,
+    pub change_type: String,
+    pub severity: String,
+    /// Year the incident happened in (`2024`), from its period.
+    pub year: String,
+    pub reports: i64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Digest {
     pub slug: String,
@@ -491,6 +514,9 @@ pub trait Store: Send + Sync + 'static {
     /// Technology × factor counts, with the number of distinct organisations behind each cell
     /// for small-cell suppression. The organisation link is read here and never returned.
     async fn pattern_cells(&self) -> StoreResult<Vec<PatternCell>>;
+    /// Counts of published reports in `scope` per organisation and combination of facts,
+    /// for distributions with small-cell suppression.
+    async fn report_facts(&self, scope: &PatternScope) -> StoreResult<Vec<ReportFacts>>;
     /// The number of distinct organisations with a published report.
     async fn publishing_org_count(&self) -> StoreResult<i64>;
 

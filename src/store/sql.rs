@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    Digest, Invitation, OutboxEntry, OutboxOp, PatternCell, Principal, Role, Scope, StoreError,
-    StoreResult, SubmissionRecord, SubmissionStatus, SubmissionSummary, TokenInfo, TokenOwner,
-    User,
+    Digest, Invitation, OutboxEntry, OutboxOp, PatternCell, Principal, ReportFacts, Role, Scope,
+    StoreError, StoreResult, SubmissionRecord, SubmissionStatus, SubmissionSummary, TokenInfo,
+    TokenOwner, User,
 };
 use crate::domain::PublicReport;
 
@@ -184,6 +184,48 @@ pub(super) fn outbox_from_row(
             .map(from_json::<PublicReport>)
             .transpose()?,
     })
+}
+
+/// A unit enum's serde name (`symptom_alert`), as stored in its column.
+pub(super) fn enum_text<T: Serialize>(value: &T) -> StoreResult<String> {
+    Ok(to_json(value)?.trim_matches('"').to_string())
+}
+
+type FactsRow = (String, String, String, String, String, String, String, i64);
+
+/// Rows ordered by organisation id become facts with organisation ordinals.
+pub(super) fn facts_from_rows(rows: Vec<FactsRow>) -> Vec<ReportFacts> {
+    let mut ordinal = 0;
+    let mut previous: Option<String> = None;
+    rows.into_iter()
+        .map(
+            |(
+                org,
+                detection_method,
+                time_to_detect,
+                duration,
+                change_type,
+                severity,
+                year,
+                reports,
+            )| {
+                if previous.as_deref() != Some(org.as_str()) {
+                    ordinal += 1;
+                    previous = Some(org);
+                }
+                ReportFacts {
+                    organisation: ordinal,
+                    detection_method,
+                    time_to_detect,
+                    duration,
+                    change_type,
+                    severity,
+                    year,
+                    reports,
+                }
+            },
+        )
+        .collect()
 }
 
 pub(super) fn cell_from_row(
@@ -669,17 +711,22 @@ macro_rules! impl_sql_store {
                 }
                 let c = &report.content;
                 sqlx::query(
-                    "INSERT INTO reports (id, published, period, kind, severity, title, content, position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO reports (id, published, period, kind, severity, title, content, position, \
+                     detection_method, time_to_detect, duration, change_type) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(&report.id)
                 .bind(&report.published)
                 .bind(&c.period)
-                .bind(to_json(&c.kind)?.trim_matches('"').to_string())
-                .bind(to_json(&c.severity)?.trim_matches('"').to_string())
+                .bind(enum_text(&c.kind)?)
+                .bind(enum_text(&c.severity)?)
                 .bind(&c.title)
                 .bind(to_json(report)?)
                 .bind(chrono::Utc::now().timestamp_micros())
+                .bind(enum_text(&c.detection.method)?)
+                .bind(enum_text(&c.detection.time_to_detect)?)
+                .bind(enum_text(&c.duration)?)
+                .bind(enum_text(&c.trigger.change_type)?)
                 .execute(&mut *tx)
                 .await?;
                 for tech in c.technology_ids() {
@@ -911,6 +958,26 @@ macro_rules! impl_sql_store {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(cell_from_row).collect())
+            }
+
+            async fn report_facts(&self, scope: &PatternScope) -> StoreResult<Vec<ReportFacts>> {
+                // Grouped by organisation so suppression can count distinct organisations
+                // behind any set of values; the ids are replaced by ordinals before returning.
+                let rows: Vec<(String, String, String, String, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT s.org_id, r.detection_method, r.time_to_detect, r.duration, r.change_type, \
+                     r.severity, SUBSTR(r.period, 1, 4), COUNT(*) \
+                     FROM reports r JOIN submissions s ON s.report_id = r.id \
+                     WHERE ($1 IS NULL OR r.id IN (SELECT report_id FROM report_technologies WHERE technology_id = $1)) \
+                     AND ($2 IS NULL OR r.id IN (SELECT report_id FROM report_factors WHERE factor_id = $2)) \
+                     GROUP BY s.org_id, r.detection_method, r.time_to_detect, r.duration, r.change_type, \
+                     r.severity, SUBSTR(r.period, 1, 4) \
+                     ORDER BY s.org_id",
+                )
+                .bind(scope.technology.as_deref())
+                .bind(scope.factor.as_deref())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(facts_from_rows(rows))
             }
 
             async fn publishing_org_count(&self) -> StoreResult<i64> {

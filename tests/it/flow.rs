@@ -273,6 +273,158 @@ async fn small_cells_are_suppressed(backend: Backend) {
 }
 both_backends!(suppression, small_cells_are_suppressed);
 
+fn org_profile(name: &str) -> commonplace::scrub::IdentityProfile {
+    commonplace::scrub::IdentityProfile {
+        name: name.into(),
+        aliases: vec![],
+        domains: vec![],
+        products: vec![],
+        customers: vec![],
+        extra_terms: vec![],
+    }
+}
+
+async fn distributions_withhold_small_values_with_a_complement(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.k_anonymity = 2).await else {
+        return;
+    };
+    let http = client();
+    let moderator = app.moderator().await;
+    // Three organisations: every one alerts on a symptom once; two also hear from customers;
+    // one alone hears from a vendor, and only it uses Redis.
+    let plan = [
+        ("Org One", vec!["symptom_alert", "customer_report"]),
+        ("Org Two", vec!["symptom_alert", "customer_report"]),
+        ("Org Three", vec!["symptom_alert", "vendor_notice"]),
+    ];
+    for (name, methods) in plan {
+        let (_, token) = app.org_with_token(org_profile(name)).await;
+        for method in methods {
+            let mut submission = fixture_submission();
+            submission["detection"]["method"] = method.into();
+            if method == "vendor_notice" {
+                submission["technologies"]
+                    .as_array_mut()
+                    .expect("technologies")
+                    .push(serde_json::json!({"id": "redis"}));
+            }
+            let created: Value = http
+                .post(app.url("/api/v1/submissions"))
+                .bearer_auth(&token)
+                .json(&submission)
+                .send()
+                .await
+                .expect("submit")
+                .json()
+                .await
+                .expect("json");
+            let id = created["id"].as_str().expect("id");
+            let r = http
+                .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
+                .bearer_auth(&moderator)
+                .send()
+                .await
+                .expect("publish");
+            assert_eq!(r.status(), 200);
+        }
+    }
+    let all: Value = http
+        .get(app.url("/api/v1/patterns/distributions"))
+        .send()
+        .await
+        .expect("distributions")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["reports"], 6, "{all}");
+    let detection = all["distributions"]
+        .as_array()
+        .expect("distributions")
+        .iter()
+        .find(|d| d["fact"] == "detection_method")
+        .cloned()
+        .expect("detection distribution");
+    // The vendor value (one organisation) is withheld, and customer reports with it: with
+    // the total public, the vendor count would otherwise be 6 − 3 − 2.
+    assert_eq!(
+        detection["cells"],
+        serde_json::json!([{"value": "symptom_alert", "reports": 3}]),
+        "{detection}"
+    );
+    assert_eq!(detection["withheld"], 2);
+    let duration = all["distributions"]
+        .as_array()
+        .expect("distributions")
+        .iter()
+        .find(|d| d["fact"] == "duration")
+        .cloned()
+        .expect("duration distribution");
+    assert_eq!(duration["median"], "1h_to_4h", "{duration}");
+
+    // A scope only one organisation stands behind shows nothing; aliases name a scope.
+    let redis: Value = http
+        .get(app.url("/api/v1/patterns/distributions?technology=redis"))
+        .send()
+        .await
+        .expect("distributions")
+        .json()
+        .await
+        .expect("json");
+    assert!(redis["reports"].is_null(), "{redis}");
+    assert!(
+        redis["distributions"]
+            .as_array()
+            .expect("distributions")
+            .iter()
+            .all(|d| d["cells"].as_array().is_some_and(|c| c.is_empty())),
+        "{redis}"
+    );
+    let mysql: Value = http
+        .get(app.url("/api/v1/patterns/distributions?technology=MySQL&factor=replication-failover"))
+        .send()
+        .await
+        .expect("distributions")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mysql["technology"], "mysql", "{mysql}");
+    assert_eq!(mysql["reports"], 6, "{mysql}");
+    let unknown = http
+        .get(app.url("/api/v1/patterns/distributions?technology=mysqll"))
+        .send()
+        .await
+        .expect("distributions");
+    assert_eq!(unknown.status(), 422);
+    let body: Value = unknown.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "invalid_query", "{body}");
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("mysql")),
+        "{body}"
+    );
+
+    // The page shows the same, scoped by the same parameters, without JavaScript.
+    let page = http
+        .get(app.url("/patterns?technology=mysql"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Symptom-based alert"), "{page}");
+    assert!(
+        !page.contains("Vendor notice"),
+        "a withheld value is on the page"
+    );
+    assert!(page.contains("MySQL incidents"));
+}
+both_backends!(
+    distributions,
+    distributions_withhold_small_values_with_a_complement
+);
+
 async fn rejection_purges_and_explains(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;

@@ -288,7 +288,9 @@ async fn search_features(backend: Backend) {
         .await
         .expect("get");
     assert_eq!(bad.status(), 422);
-    assert!(bad.text().await.expect("body").contains("from"));
+    let body: serde_json::Value = bad.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "invalid_query", "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "from", "{body}");
 
     // Typos: a misspelt technology still finds it.
     let r = get(&http, app.url("/api/v1/search?q=kuberntes")).await;

@@ -13,10 +13,10 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use super::error::ApiError;
 use super::extract::ApiCaller;
 use crate::domain::submission::{ReportKind, Severity};
-use crate::domain::{FieldError, PublicReport, Submission};
+use crate::domain::{FieldError, PublicReport, Submission, Taxonomy};
 use crate::error::AppError;
 use crate::intake::{self, SubmissionView};
-use crate::patterns::{self, PatternMatrix};
+use crate::patterns::{self, PatternMatrix, PatternProfile, ScopeQuery};
 use crate::search::{Hit, SearchQuery, SearchResults, SortOrder};
 use crate::state::AppState;
 use crate::store::{AuditEntry, Digest, Scope, SubmissionStatus, SubmissionSummary};
@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/similar", get(similar_reports))
         .route("/search", get(search))
         .route("/patterns", get(get_patterns))
+        .route("/patterns/distributions", get(get_distributions))
         .route("/digests", get(list_digests).post(create_digest))
         .route("/digests/{slug}", get(get_digest))
         .route("/openapi.json", get(openapi_json))
@@ -58,7 +59,7 @@ async fn not_found() -> ApiError {
     paths(
         create_submission, my_submissions, get_submission, approve_submission, claim_submission,
         request_changes, reject_submission, withdraw_submission, submission_audit, retract_report,
-        moderation_queue, list_reports, get_report, similar_reports, search, get_patterns, list_digests, create_digest,
+        moderation_queue, list_reports, get_report, similar_reports, search, get_patterns, get_distributions, list_digests, create_digest,
         get_digest
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError, RejectRequest, NoteRequest, RetractRequest, Approved, AuditEntry, NewDigest, ReportPage)),
@@ -441,7 +442,7 @@ impl SearchParams {
         let period_from = period("from", &self.from);
         let period_to = period("to", &self.to);
         if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
+            return Err(AppError::InvalidQuery(errors));
         }
         let per_page = self.per_page.unwrap_or(10).clamp(1, 50);
         let page = self.page.unwrap_or(1).clamp(1, 1000);
@@ -482,6 +483,21 @@ async fn search(
 async fn get_patterns(State(state): State<AppState>) -> Result<Json<PatternMatrix>, ApiError> {
     Ok(Json(
         patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?,
+    ))
+}
+
+/// How the published reports in a scope (all, or a technology and/or a contributing factor)
+/// were detected, how long they lasted, what triggered them, their severities and years.
+/// Values backed by fewer than k organisations are withheld, with complements.
+#[utoipa::path(get, path = "/api/v1/patterns/distributions", params(ScopeQuery), responses((status = 200, body = PatternProfile), (status = 422, body = ErrorBody)))]
+async fn get_distributions(
+    State(state): State<AppState>,
+    Query(query): Query<ScopeQuery>,
+) -> Result<Json<PatternProfile>, ApiError> {
+    let scope =
+        patterns::resolve_scope(&query, Taxonomy::bundled()).map_err(AppError::InvalidQuery)?;
+    Ok(Json(
+        patterns::profile(state.store.as_ref(), state.config.k_anonymity, &scope).await?,
     ))
 }
 

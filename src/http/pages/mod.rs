@@ -21,7 +21,7 @@ use crate::digest;
 use crate::domain::{FieldError, PublicReport, Taxonomy, enum_str};
 use crate::error::AppError;
 use crate::intake;
-use crate::patterns::{self, PatternMatrix};
+use crate::patterns::{self, Distribution, PatternMatrix, PatternProfile, ScopeQuery};
 use crate::scrub::Finding;
 use crate::search::{FacetCount, Hit, SearchResults};
 use crate::state::AppState;
@@ -319,7 +319,7 @@ async fn search_page(
         kind_links: Vec::new(),
     };
     match params.to_query() {
-        Err(AppError::Invalid(errors)) => {
+        Err(AppError::InvalidQuery(errors)) => {
             page.error = Some(
                 errors
                     .iter()
@@ -977,6 +977,11 @@ struct PatternsPage {
     chrome: Chrome,
     matrix: PatternMatrix,
     report_count: i64,
+    profile: PatternProfile,
+    /// (id, label) of every technology and factor, for the scope form.
+    technologies: Vec<(String, String)>,
+    factors: Vec<(String, String)>,
+    choices: Choices,
 }
 
 impl PatternsPage {
@@ -985,13 +990,85 @@ impl PatternsPage {
         let max = self.matrix.max_count().max(1);
         ((count * 5 + max - 1) / max).clamp(1, 5)
     }
+
+    fn fact_title(&self, fact: &str) -> &'static str {
+        match fact {
+            "detection_method" => "How they were detected",
+            "time_to_detect" => "How long until someone noticed",
+            "duration" => "How long they lasted",
+            "change_type" => "What triggered them",
+            "severity" => "Severity",
+            "year" => "When they happened",
+            _ => "Other",
+        }
+    }
+
+    fn value_label<'a>(&'a self, fact: &str, value: &'a str) -> &'a str {
+        let c = &self.choices;
+        match fact {
+            "detection_method" => Choices::label(&c.detection, value),
+            "time_to_detect" | "duration" => Choices::label(&c.durations, value),
+            "change_type" => Choices::label(&c.changes, value),
+            "severity" => Choices::label(&c.severities, value),
+            _ => value,
+        }
+    }
+
+    fn largest(&self, d: &Distribution) -> i64 {
+        d.cells.iter().map(|c| c.reports).max().unwrap_or(1)
+    }
+
+    fn scope_label(&self) -> String {
+        let taxonomy = Taxonomy::bundled();
+        match (&self.profile.technology, &self.profile.factor) {
+            (Some(t), Some(f)) => format!(
+                "{} incidents with {}",
+                taxonomy.technology_label(t),
+                taxonomy.factor_label(f).to_lowercase()
+            ),
+            (Some(t), None) => format!("{} incidents", taxonomy.technology_label(t)),
+            (None, Some(f)) => {
+                format!("Incidents with {}", taxonomy.factor_label(f).to_lowercase())
+            }
+            (None, None) => "All incidents".to_string(),
+        }
+    }
 }
 
-async fn patterns_page(State(state): State<AppState>, session: Session) -> PageResult {
+async fn patterns_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<ScopeQuery>,
+) -> PageResult {
+    let taxonomy = Taxonomy::bundled();
+    let scope = patterns::resolve_scope(&query, taxonomy).map_err(AppError::InvalidQuery)?;
+    let k = state.config.k_anonymity;
+    let by_label = |mut choices: Vec<(String, String)>| {
+        choices.sort_by_cached_key(|(_, label)| label.to_lowercase());
+        choices
+    };
+    let technologies = by_label(
+        taxonomy
+            .technologies
+            .iter()
+            .map(|t| (t.id.clone(), t.label.clone()))
+            .collect(),
+    );
+    let factors = by_label(
+        taxonomy
+            .factors
+            .iter()
+            .map(|f| (f.id.clone(), f.label.clone()))
+            .collect(),
+    );
     render(&PatternsPage {
         chrome: Chrome::new(&session, "patterns"),
-        matrix: patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?,
+        matrix: patterns::matrix(state.store.as_ref(), k).await?,
         report_count: state.store.report_count().await?,
+        profile: patterns::profile(state.store.as_ref(), k, &scope).await?,
+        technologies,
+        factors,
+        choices: Choices::new(),
     })
 }
 
