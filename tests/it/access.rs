@@ -111,6 +111,7 @@ async fn access_matrix(backend: Backend) {
         ("GET", "/api/v1/reports/{report}", None, EVERYONE),
         ("GET", "/api/v1/search?q=replication", None, EVERYONE),
         ("GET", "/api/v1/patterns", None, EVERYONE),
+        ("GET", "/api/v1/patterns/distributions", None, EVERYONE),
         ("GET", "/api/v1/digests", None, EVERYONE),
         ("GET", "/api/v1/openapi.json", None, EVERYONE),
         (

@@ -209,6 +209,7 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/submissions",
         "/api/v1/search",
         "/api/v1/patterns",
+        "/api/v1/patterns/distributions",
         "/api/v1/reports/{id}",
         "/api/v1/digests",
     ] {
