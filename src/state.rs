@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::patterns::PatternCache;
 use crate::scrub::Scrubber;
 use crate::search::{Indexer, IndexerHandle, SearchIndex};
 use crate::store::{self, Store};
@@ -15,6 +16,7 @@ pub struct AppState {
     pub scrubber: Arc<Scrubber>,
     pub index: SearchIndex,
     pub indexer: IndexerHandle,
+    pub patterns: Arc<PatternCache>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             scrubber: Scrubber::bundled()?,
             index,
             indexer,
+            patterns: Arc::default(),
         })
     }
 }

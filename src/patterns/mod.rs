@@ -122,6 +122,67 @@ pub async fn matrix(store: &dyn Store, k: i64) -> StoreResult<PatternMatrix> {
     ))
 }
 
+/// Aggregates answered from memory until the public store changes. Every change to it
+/// (a publication batch, a retraction) appends to the outbox, so its head is the version:
+/// at a million reports one aggregate scans them all, and the public pages must not.
+#[derive(Default)]
+pub struct PatternCache {
+    state: std::sync::Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    head: i64,
+    matrix: Option<PatternMatrix>,
+    profiles: std::collections::HashMap<PatternScope, PatternProfile>,
+}
+
+/// Scopes kept at most; the taxonomy allows far more combinations than are ever asked for.
+const CACHED_SCOPES: usize = 512;
+
+impl PatternCache {
+    /// The cache's state for `head`, emptied first if the store has changed since.
+    fn at(&self, head: i64) -> std::sync::MutexGuard<'_, CacheState> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.head != head {
+            *state = CacheState {
+                head,
+                ..Default::default()
+            };
+        }
+        state
+    }
+
+    pub async fn matrix(&self, store: &dyn Store, k: i64) -> StoreResult<PatternMatrix> {
+        let head = store.outbox_head().await?;
+        if let Some(m) = &self.at(head).matrix {
+            return Ok(m.clone());
+        }
+        let m = matrix(store, k).await?;
+        self.at(head).matrix = Some(m.clone());
+        Ok(m)
+    }
+
+    pub async fn profile(
+        &self,
+        store: &dyn Store,
+        k: i64,
+        scope: &PatternScope,
+    ) -> StoreResult<PatternProfile> {
+        let head = store.outbox_head().await?;
+        if let Some(p) = self.at(head).profiles.get(scope) {
+            return Ok(p.clone());
+        }
+        let p = profile(store, k, scope).await?;
+        let mut state = self.at(head);
+        if state.profiles.len() >= CACHED_SCOPES {
+            state.profiles.clear();
+        }
+        state.profiles.insert(scope.clone(), p.clone());
+        Ok(p)
+    }
+}
+
 /// The scope a query names, by taxonomy id or alias; empty parameters mean no filter.
 pub fn resolve_scope(
     query: &ScopeQuery,

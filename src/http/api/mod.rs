@@ -482,7 +482,10 @@ async fn search(
 #[utoipa::path(get, path = "/api/v1/patterns", responses((status = 200, body = PatternMatrix)))]
 async fn get_patterns(State(state): State<AppState>) -> Result<Json<PatternMatrix>, ApiError> {
     Ok(Json(
-        patterns::matrix(state.store.as_ref(), state.config.k_anonymity).await?,
+        state
+            .patterns
+            .matrix(state.store.as_ref(), state.config.k_anonymity)
+            .await?,
     ))
 }
 
@@ -497,7 +500,10 @@ async fn get_distributions(
     let scope =
         patterns::resolve_scope(&query, Taxonomy::bundled()).map_err(AppError::InvalidQuery)?;
     Ok(Json(
-        patterns::profile(state.store.as_ref(), state.config.k_anonymity, &scope).await?,
+        state
+            .patterns
+            .profile(state.store.as_ref(), state.config.k_anonymity, &scope)
+            .await?,
     ))
 }
 

@@ -1063,9 +1063,12 @@ async fn patterns_page(
     );
     render(&PatternsPage {
         chrome: Chrome::new(&session, "patterns"),
-        matrix: patterns::matrix(state.store.as_ref(), k).await?,
+        matrix: state.patterns.matrix(state.store.as_ref(), k).await?,
         report_count: state.store.report_count().await?,
-        profile: patterns::profile(state.store.as_ref(), k, &scope).await?,
+        profile: state
+            .patterns
+            .profile(state.store.as_ref(), k, &scope)
+            .await?,
         technologies,
         factors,
         choices: Choices::new(),
