@@ -11,6 +11,8 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Markdown(#[from] crate::intake::markdown::MarkdownError),
     #[error("authentication required")]
     Unauthenticated,
     #[error("you are not allowed to do this")]
@@ -43,6 +45,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "invalid_submission",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Markdown(_) => "invalid_markdown",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",

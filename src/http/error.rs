@@ -10,7 +10,7 @@ use crate::error::AppError;
 
 fn status(e: &AppError) -> StatusCode {
     match e {
-        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid(_) | AppError::Markdown(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::Csrf | AppError::InsufficientScope(_) => {
