@@ -71,7 +71,10 @@ pub fn draft_from_bytes(body: &[u8]) -> Result<MarkdownDraft, MarkdownError> {
 }
 
 /// Like `draft_from_markdown`, with the date that stands in for "now" given.
-pub fn draft_from_markdown_on(text: &str, today: NaiveDate) -> Result<MarkdownDraft, MarkdownError> {
+pub fn draft_from_markdown_on(
+    text: &str,
+    today: NaiveDate,
+) -> Result<MarkdownDraft, MarkdownError> {
     read(text, today).map(|import| MarkdownDraft {
         draft: import.draft,
         notes: import.notes,
@@ -161,6 +164,7 @@ fn regex(pattern: &str) -> Regex {
 struct Import {
     draft: Submission,
     notes: Vec<DraftNote>,
+    #[cfg_attr(not(test), allow(dead_code))]
     omitted: Vec<String>,
 }
 
@@ -246,9 +250,14 @@ fn headings(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
                     text: String::new(),
                 });
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push(' ');
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -369,6 +378,7 @@ struct Reader<'a> {
     text: &'a str,
     events: &'a [(Event<'a>, Range<usize>)],
     notes: Vec<DraftNote>,
+    #[cfg_attr(not(test), allow(dead_code))]
     omitted: Vec<String>,
     today: NaiveDate,
 }
@@ -582,7 +592,14 @@ impl Reader<'_> {
             };
             // A line with only a date ("2024-03-14 (all times UTC)") sets the day for the
             // times after it.
-            if let Some((Stamp::Clock { date: Some(day), minutes: None }, _, _)) = &stamped
+            if let Some((
+                Stamp::Clock {
+                    date: Some(day),
+                    minutes: None,
+                },
+                _,
+                _,
+            )) = &stamped
                 && entry.is_line
             {
                 clock.date = *day;
@@ -630,7 +647,9 @@ impl Reader<'_> {
                 Some(cells) => {
                     let head = tables
                         .iter()
-                        .find(|t| t.range.start <= entry.range.start && entry.range.end <= t.range.end)
+                        .find(|t| {
+                            t.range.start <= entry.range.start && entry.range.end <= t.range.end
+                        })
                         .map(|t| t.head.clone())
                         .unwrap_or_default();
                     self.action_from_cells(cells, &head)
@@ -646,14 +665,14 @@ impl Reader<'_> {
             if description.is_empty() {
                 continue;
             }
-            let category = match best_cue(&rules().cues.action_category, &description.to_lowercase())
-            {
-                Some(c) => c,
-                None => {
-                    fields.defaulted_categories += 1;
-                    rules().defaults.action_category
-                }
-            };
+            let category =
+                match best_cue(&rules().cues.action_category, &description.to_lowercase()) {
+                    Some(c) => c,
+                    None => {
+                        fields.defaulted_categories += 1;
+                        rules().defaults.action_category
+                    }
+                };
             fields.action_items.push(ActionItem {
                 category,
                 description,
@@ -897,7 +916,10 @@ impl Reader<'_> {
                 self.note(
                     field,
                     NoteKind::Guessed,
-                    format!("read as `{}` from the document's wording", enum_name(&value)),
+                    format!(
+                        "read as `{}` from the document's wording",
+                        enum_name(&value)
+                    ),
                 );
                 value
             }
@@ -905,7 +927,10 @@ impl Reader<'_> {
                 self.note(
                     field,
                     NoteKind::Defaulted,
-                    format!("the document gives no clue; set to `{}`", enum_name(&default)),
+                    format!(
+                        "the document gives no clue; set to `{}`",
+                        enum_name(&default)
+                    ),
                 );
                 default
             }
@@ -930,7 +955,10 @@ impl Reader<'_> {
             self.note(
                 "impact.types",
                 NoteKind::Defaulted,
-                format!("the document gives no clue; set to `{}`", enum_name(&default)),
+                format!(
+                    "the document gives no clue; set to `{}`",
+                    enum_name(&default)
+                ),
             );
             vec![default]
         } else {
@@ -946,15 +974,20 @@ impl Reader<'_> {
     fn customer_visible(&mut self, text: &str, types: &[ImpactType]) -> bool {
         let internal = types.contains(&ImpactType::InternalOnly);
         let visible = !internal
-            && ["customer", "customers", "users", "user-facing", "clients", "merchants"]
-                .iter()
-                .any(|p| count_phrase(text, p) > 0);
+            && [
+                "customer",
+                "customers",
+                "users",
+                "user-facing",
+                "clients",
+                "merchants",
+            ]
+            .iter()
+            .any(|p| count_phrase(text, p) > 0);
         self.note(
             "impact.customer_visible",
             NoteKind::Guessed,
-            format!(
-                "set to {visible} from whether the impact text mentions customers or users"
-            ),
+            format!("set to {visible} from whether the impact text mentions customers or users"),
         );
         visible
     }
@@ -1019,9 +1052,8 @@ impl Reader<'_> {
         let minutes = stated.captures_iter(text).find_map(|c| {
             let part = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i64>().ok());
             let (d, h, m) = (part(1), part(2), part(3));
-            (d.is_some() || h.is_some() || m.is_some()).then(|| {
-                d.unwrap_or(0) * 1440 + h.unwrap_or(0) * 60 + m.unwrap_or(0)
-            })
+            (d.is_some() || h.is_some() || m.is_some())
+                .then(|| d.unwrap_or(0) * 1440 + h.unwrap_or(0) * 60 + m.unwrap_or(0))
         });
         if let Some(minutes) = minutes {
             let band = band(minutes);
@@ -1032,7 +1064,10 @@ impl Reader<'_> {
             );
             return band;
         }
-        let offsets: Vec<i64> = timeline.iter().filter_map(|t| offset_minutes(&t.offset)).collect();
+        let offsets: Vec<i64> = timeline
+            .iter()
+            .filter_map(|t| offset_minutes(&t.offset))
+            .collect();
         if let (Some(first), Some(last)) = (offsets.iter().min(), offsets.iter().max())
             && last > first
         {
@@ -1051,7 +1086,10 @@ impl Reader<'_> {
         self.note(
             "duration",
             NoteKind::Defaulted,
-            format!("the document states no duration; set to `{}`", enum_name(&band)),
+            format!(
+                "the document states no duration; set to `{}`",
+                enum_name(&band)
+            ),
         );
         band
     }
@@ -1224,9 +1262,11 @@ fn status_word(cell: &str) -> ActionStatus {
         .any(|w| lower.contains(w))
     {
         ActionStatus::Abandoned
-    } else if ["done", "complete", "closed", "fixed", "shipped", "✅", "[x]"]
-        .iter()
-        .any(|w| lower.contains(w))
+    } else if [
+        "done", "complete", "closed", "fixed", "shipped", "✅", "[x]",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         ActionStatus::Done
     } else {
@@ -1320,7 +1360,11 @@ fn first_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         } else if let Some(y) = num("y2") {
             (y, month_number(c.name("mn")?.as_str())?, num("d2")?)
         } else {
-            (num("y3")?, month_number(c.name("mn3")?.as_str())?, num("d3")?)
+            (
+                num("y3")?,
+                month_number(c.name("mn3")?.as_str())?,
+                num("d3")?,
+            )
         };
         let year = i32::try_from(y).ok()?;
         NaiveDate::from_ymd_opt(year, m, d).filter(|d| d.year() <= today.year() + 1)
@@ -1381,7 +1425,9 @@ fn split_stamp(line: &str, year: i32) -> Option<(Stamp, String, &str)> {
         let y = num("y").and_then(|y| i32::try_from(y).ok()).unwrap_or(year);
         NaiveDate::from_ymd_opt(y, month_number(mn.as_str())?, num("d")?)
     } else if let Some(mn) = c.name("mn2") {
-        let y = num("y2").and_then(|y| i32::try_from(y).ok()).unwrap_or(year);
+        let y = num("y2")
+            .and_then(|y| i32::try_from(y).ok())
+            .unwrap_or(year);
         NaiveDate::from_ymd_opt(y, month_number(mn.as_str())?, num("d2")?)
     } else {
         None
@@ -1530,9 +1576,7 @@ fn concept_matches(text: &str, want: impl Fn(&Concept) -> bool) -> Vec<(String, 
 
 /// The sentence (or list line) around a byte offset, without list markers.
 fn sentence_around(text: &str, at: usize) -> String {
-    let start = text[..at]
-        .rfind(['\n', '.', '!', '?'])
-        .map_or(0, |i| i + 1);
+    let start = text[..at].rfind(['\n', '.', '!', '?']).map_or(0, |i| i + 1);
     let end = text[at..]
         .find(['\n', '.', '!', '?'])
         .map_or(text.len(), |i| at + i + 1);

@@ -155,7 +155,10 @@ fn sre_template_maps_sections_and_splits_lessons() {
         d.lessons,
         "Connection limits are a shared budget across every pod, not a per-service setting."
     );
-    assert!(d.narrative.contains("## Root Causes\n\nEach Kubernetes pod"));
+    assert!(
+        d.narrative
+            .contains("## Root Causes\n\nEach Kubernetes pod")
+    );
     assert!(d.narrative.contains("### What went wrong\n\n- Load tests"));
     assert!(d.narrative.contains("### Where we got lucky"));
     // Explicit cues.
@@ -177,12 +180,14 @@ fn sre_template_timeline_and_action_table() {
         offsets(&import),
         ["T+0:00", "T+0:09", "T+0:13", "T+0:38", "T+1:56", "T+2:15"]
     );
-    assert_eq!(
-        timeline(&import)[3].1,
-        "Database team joins the call."
-    );
+    assert_eq!(timeline(&import)[3].1, "Database team joins the call.");
     // The date line and the unparsable item stay in the narrative.
-    assert!(import.draft.narrative.contains("2024-03-14 (all times UTC)"));
+    assert!(
+        import
+            .draft
+            .narrative
+            .contains("2024-03-14 (all times UTC)")
+    );
     assert!(
         import
             .draft
@@ -234,7 +239,11 @@ fn atlassian_style_sections_table_timeline_and_task_list() {
     let d = &import.draft;
     assert_eq!(d.title, "Delayed notification emails");
     assert!(d.summary.starts_with("Between 09:10 and 13:45"));
-    assert!(d.trigger.description.contains("upgraded the email consumer"));
+    assert!(
+        d.trigger
+            .description
+            .contains("upgraded the email consumer")
+    );
     assert!(d.mitigation.contains("pinned the previous client version"));
     assert!(d.lessons.contains("same scrutiny"));
     for heading in ["## Fault", "## Response", "## Five whys", "## Root cause"] {
@@ -251,7 +260,10 @@ fn atlassian_style_sections_table_timeline_and_task_list() {
     let items = &d.action_items;
     assert_eq!(items.len(), 3);
     assert_eq!(items[0].status, ActionStatus::Done);
-    assert_eq!(items[0].description, "Lower the queue depth alert threshold");
+    assert_eq!(
+        items[0].description,
+        "Lower the queue depth alert threshold"
+    );
     assert_eq!(items[0].category, ActionCategory::Detection);
     assert_eq!(
         items[1].description,
@@ -281,7 +293,10 @@ fn pagerduty_style_synonyms_and_cron_timeline() {
     assert_eq!(d.action_items.len(), 3);
     assert_eq!(d.action_items[1].category, ActionCategory::Detection);
     let techs = tech_ids(&import);
-    assert!(techs.contains(&"elasticsearch") && techs.contains(&"cron"), "{techs:?}");
+    assert!(
+        techs.contains(&"elasticsearch") && techs.contains(&"cron"),
+        "{techs:?}"
+    );
     assert!(factor_ids(&import).contains(&"resource-exhaustion"));
     assert!(has_note(&import, "lessons", NoteKind::Missing));
 }
@@ -302,7 +317,10 @@ fn blog_post_uses_the_intro_as_summary_and_reads_dated_timeline() {
         timeline(&import)[1].1,
         "players report on social media that they cannot join games."
     );
-    assert!(d.narrative.contains("## Timeline of the day\n\nHere is how the day unfolded:"));
+    assert!(
+        d.narrative
+            .contains("## Timeline of the day\n\nHere is how the day unfolded:")
+    );
     assert_eq!(d.duration, DurationBand::From1hTo4h);
     assert_eq!(tech_ids(&import), ["redis"]);
     assert!(factor_ids(&import).contains(&"retry-storm"));
@@ -334,15 +352,24 @@ fn odd_heading_levels_and_a_timeline_across_midnight() {
     let import = fixture("odd-headings");
     let d = &import.draft;
     assert_eq!(d.title, "Rapport d'incident");
-    assert!(d.summary.starts_with("In the night of 28 to 29 of June 2024"));
+    assert!(
+        d.summary
+            .starts_with("In the night of 28 to 29 of June 2024")
+    );
     assert_eq!(d.period, "2024-Q2");
     assert_eq!(d.duration, DurationBand::From15mTo1h);
     // 23:41 → 00:28 the next day stays monotonic.
     assert_eq!(offsets(&import), ["T+0:00", "T+0:08", "T+0:31", "T+0:47"]);
-    assert!(d.narrative.contains("the post-incident meeting happened on the Monday"));
+    assert!(
+        d.narrative
+            .contains("the post-incident meeting happened on the Monday")
+    );
     // The nested heading stays with its (narrative) parent section.
     assert!(d.narrative.contains("##### Why the reminder was missed"));
-    assert!(d.mitigation.starts_with("Installation of the new certificate"));
+    assert!(
+        d.mitigation
+            .starts_with("Installation of the new certificate")
+    );
     assert!(d.lessons.starts_with("A manual renewal process"));
     assert_eq!(d.action_items.len(), 3);
     assert_eq!(d.detection.method, DetectionMethod::SymptomAlert);
@@ -405,7 +432,11 @@ fn every_fixture_draft_validates_once_required_text_is_present() {
     for (name, text) in FIXTURES {
         let import = read(text, today()).expect("reads");
         let mut draft = import.draft.clone();
-        for field in [&mut draft.summary, &mut draft.mitigation, &mut draft.lessons] {
+        for field in [
+            &mut draft.summary,
+            &mut draft.mitigation,
+            &mut draft.lessons,
+        ] {
             if field.is_empty() {
                 field.push_str("written by the submitter");
             }
