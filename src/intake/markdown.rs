@@ -483,8 +483,8 @@ impl Reader<'_> {
         }
     }
 
-    /// Top-level list items, table body rows and (in paragraphs of one event a line) lines
-    /// of a section.
+    /// The candidate entries of a section: top-level list items, table body rows, and the
+    /// lines of plain paragraphs (write-ups often put one timeline event on each line).
     fn entries(&mut self, body: &Range<usize>) -> (Vec<Entry>, Vec<TableSpan>) {
         let mut entries = Vec::new();
         let mut tables = Vec::new();
@@ -492,8 +492,8 @@ impl Reader<'_> {
         let mut in_table = false;
         let mut in_head = false;
         let mut row: Option<(Range<usize>, Vec<String>)> = None;
-        let mut pending_check: Option<bool> = None;
-        let mut paragraph_depth_ok = false;
+        let mut awaiting_task_marker = false;
+        let mut in_top_paragraph = false;
         for (event, range) in self.events {
             if range.start < body.start || range.end > body.end {
                 continue;
@@ -510,10 +510,11 @@ impl Reader<'_> {
                         cells: None,
                         is_line: false,
                     });
-                    pending_check = Some(false);
+                    awaiting_task_marker = true;
                 }
                 Event::TaskListMarker(checked) if list_depth == 1 => {
-                    if let (Some(entry), Some(_)) = (entries.last_mut(), pending_check.take()) {
+                    if let Some(entry) = entries.last_mut().filter(|_| awaiting_task_marker) {
+                        awaiting_task_marker = false;
                         entry.checked = Some(*checked);
                         entry.text = strip_task_marker(&entry.text).to_string();
                     }
@@ -554,9 +555,9 @@ impl Reader<'_> {
                         });
                     }
                 }
-                Event::Start(Tag::Paragraph) => paragraph_depth_ok = list_depth == 0 && !in_table,
-                Event::End(TagEnd::Paragraph) if paragraph_depth_ok => {
-                    paragraph_depth_ok = false;
+                Event::Start(Tag::Paragraph) => in_top_paragraph = list_depth == 0 && !in_table,
+                Event::End(TagEnd::Paragraph) if in_top_paragraph => {
+                    in_top_paragraph = false;
                     let mut offset = range.start;
                     for line in self.text[range.clone()].split_inclusive('\n') {
                         let content = line.trim();

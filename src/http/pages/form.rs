@@ -104,7 +104,7 @@ impl SubmissionForm {
             narrative: sub.narrative.clone(),
             period: sub.period.clone(),
             severity: name(&sub.severity),
-            impact_types: sub.impact.types.iter().map(|t| name(t)).collect(),
+            impact_types: sub.impact.types.iter().map(name).collect(),
             customer_visible: sub.impact.customer_visible,
             impact_description: sub.impact.description.clone(),
             detection_method: name(&sub.detection.method),

@@ -1,3 +1,6 @@
+//! Tests of the Markdown import over the fixtures in `tests/fixtures/markdown`: section
+//! mapping, timelines, action items, taxonomy detection, notes, and that nothing is lost.
+
 use super::*;
 
 const FIXTURES: &[(&str, &str)] = &[
