@@ -14,6 +14,8 @@ pub enum AppError {
     InvalidQuery(Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Markdown(#[from] crate::intake::markdown::MarkdownError),
     #[error("authentication required")]
     Unauthenticated,
     #[error("you are not allowed to do this")]
@@ -47,6 +49,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid_submission",
             AppError::InvalidQuery(_) => "invalid_query",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Markdown(_) => "invalid_markdown",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",

@@ -106,15 +106,20 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         show_misses: usize,
     },
-    /// Import submissions (one JSON object a line) for an organisation.
+    /// Import submissions for an organisation: one JSON object a line, or (with `--markdown`)
+    /// existing Markdown postmortems, each stored as a draft to review and confirm.
     Import {
-        file: PathBuf,
+        #[arg(required_unless_present = "markdown")]
+        file: Option<PathBuf>,
         /// The organisation's name.
         #[arg(long)]
         org: String,
         /// Publish them at once instead of queueing them for moderation.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         publish: bool,
+        /// Markdown postmortems to import as drafts (several allowed).
+        #[arg(long, num_args = 1.., conflicts_with = "file")]
+        markdown: Vec<PathBuf>,
     },
     /// Export published reports as JSON lines.
     Export {
@@ -453,7 +458,15 @@ async fn main() -> anyhow::Result<()> {
             json,
             show_misses,
         } => eval_redaction(corpus, peers, peer_timings, split, json, show_misses),
-        Command::Import { file, org, publish } => import(config, file, org, publish).await,
+        Command::Import {
+            file,
+            org,
+            publish,
+            markdown,
+        } => match file {
+            Some(file) => import(config, file, org, publish).await,
+            None => import_markdown(config, markdown, org).await,
+        },
         Command::Export { output } => export(config, output).await,
         Command::Reindex => reindex(config).await,
         Command::BenchSearch {
@@ -666,6 +679,70 @@ async fn import(config: Config, file: PathBuf, org: String, publish: bool) -> an
         "imported for moderation"
     };
     println!("{} submissions {verb} for {}", bar.position(), org.name);
+    Ok(())
+}
+
+/// Reads each Markdown postmortem into a draft and stores it through the normal validate →
+/// scrub → store path as a draft, which the submitter reviews on the preview page. Every file
+/// is read and validated before any is stored, so a bad file stores nothing.
+async fn import_markdown(config: Config, files: Vec<PathBuf>, org: String) -> anyhow::Result<()> {
+    let mut drafts = Vec::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {name}"))?;
+        let draft = match intake::markdown::draft_from_markdown(&text) {
+            Ok(draft) => draft,
+            Err(e) => {
+                problems.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        match validate_submission(draft.draft.clone(), Taxonomy::bundled()) {
+            Ok(_) => drafts.push((name, draft)),
+            Err(errors) => {
+                for e in errors {
+                    problems.push(format!("{name}: {}: {}", e.field, e.message));
+                }
+                for n in draft
+                    .notes
+                    .iter()
+                    .filter(|n| n.kind == intake::markdown::NoteKind::Missing)
+                {
+                    problems.push(format!("{name}: note: {}: {}", n.field, n.message));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "nothing was imported; complete these documents first (or start from them on the submit page):\n{}",
+            problems.join("\n")
+        );
+    }
+    let state = AppState::start(config).await?;
+    let org = state
+        .store
+        .org_by_name(&org)
+        .await?
+        .with_context(|| format!("no organisation named `{org}`"))?;
+    for (name, draft) in drafts {
+        let view = intake::submit(&state, &org.id, draft.draft, SubmissionStatus::Draft)
+            .await
+            .map_err(|e| anyhow!("{name}: {e}"))?;
+        println!(
+            "{name}: draft {} (review and confirm at /submissions/{})",
+            view.id, view.id
+        );
+        for note in draft.notes {
+            println!(
+                "  {} ({}): {}",
+                note.field,
+                commonplace::domain::enum_str(&note.kind),
+                note.message
+            );
+        }
+    }
     Ok(())
 }
 

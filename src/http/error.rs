@@ -10,7 +10,9 @@ use crate::error::AppError;
 
 fn status(e: &AppError) -> StatusCode {
     match e {
-        AppError::Invalid(_) | AppError::InvalidQuery(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid(_) | AppError::InvalidQuery(_) | AppError::Markdown(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::Csrf | AppError::InsufficientScope(_) => {

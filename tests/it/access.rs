@@ -120,6 +120,12 @@ async fn access_matrix(backend: Backend) {
             Some(fixture_submission()),
             orgs,
         ),
+        (
+            "POST",
+            "/api/v1/submissions/from-markdown",
+            Some(json!("# A title\n\nA summary.")),
+            orgs,
+        ),
         ("GET", "/api/v1/submissions", None, orgs),
         (
             "GET",

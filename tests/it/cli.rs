@@ -158,3 +158,39 @@ fn org_import_and_export_round_trip() {
     assert!(ok, "{err}");
     assert!(out.contains("added mod@example.org as moderator"));
 }
+
+#[test]
+fn markdown_import_stores_drafts_and_prints_notes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ok, _, err) = run(
+        commonplace(dir.path()).args(["org", "create", "Larkspur Goods"]),
+        "",
+    );
+    assert!(ok, "{err}");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown");
+
+    // A document without lessons cannot be stored; nothing is.
+    let (ok, _, err) = run(
+        commonplace(dir.path())
+            .args(["import", "--org", "Larkspur Goods", "--markdown"])
+            .arg(fixtures.join("sre-template.md"))
+            .arg(fixtures.join("github-issue.md")),
+        "",
+    );
+    assert!(
+        !ok && err.contains("github-issue.md: lessons") && err.contains("nothing was imported"),
+        "{err}"
+    );
+
+    let (ok, out, err) = run(
+        commonplace(dir.path())
+            .args(["import", "--org", "Larkspur Goods", "--markdown"])
+            .arg(fixtures.join("sre-template.md"))
+            .arg(fixtures.join("odd-headings.md")),
+        "",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.matches(": draft sub_").count(), 2, "{out}");
+    assert!(out.contains("  severity (guessed):"), "{out}");
+    assert!(out.contains("  context (defaulted):"), "{out}");
+}

@@ -6,6 +6,7 @@ mod api;
 mod cli;
 mod common;
 mod flow;
+mod markdown;
 mod scrub;
 mod search;
 mod security;

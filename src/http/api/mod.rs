@@ -15,6 +15,7 @@ use super::extract::ApiCaller;
 use crate::domain::submission::{ReportKind, Severity};
 use crate::domain::{FieldError, PublicReport, Submission, Taxonomy};
 use crate::error::AppError;
+use crate::intake::markdown::{DraftNote, MarkdownDraft, NoteKind};
 use crate::intake::{self, SubmissionView};
 use crate::patterns::{self, PatternMatrix, PatternProfile, ScopeQuery};
 use crate::search::{Hit, SearchQuery, SearchResults, SortOrder};
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(accounts::routes())
         .route("/submissions", post(create_submission).get(my_submissions))
+        .route("/submissions/from-markdown", post(draft_from_markdown))
         .route("/submissions/{id}", get(get_submission))
         .route("/submissions/{id}/publish", post(approve_submission))
         .route("/submissions/{id}/approve", post(approve_submission))
@@ -57,12 +59,12 @@ async fn not_found() -> ApiError {
 #[openapi(
     info(title = "Commonplace API", description = "Share postmortems without exposing who you are."),
     paths(
-        create_submission, my_submissions, get_submission, approve_submission, claim_submission,
+        create_submission, draft_from_markdown, my_submissions, get_submission, approve_submission, claim_submission,
         request_changes, reject_submission, withdraw_submission, submission_audit, retract_report,
         moderation_queue, list_reports, get_report, similar_reports, search, get_patterns, get_distributions, list_digests, create_digest,
         get_digest
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, RejectRequest, NoteRequest, RetractRequest, Approved, AuditEntry, NewDigest, ReportPage)),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, MarkdownDraft, DraftNote, NoteKind, RejectRequest, NoteRequest, RetractRequest, Approved, AuditEntry, NewDigest, ReportPage)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -118,6 +120,26 @@ async fn create_submission(
     let submission = intake::parse_json(&body)?;
     let view = intake::submit(&state, &org_id, submission, SubmissionStatus::Submitted).await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Read an existing Markdown postmortem (the body, `Content-Type: text/markdown`) into a
+/// submission draft. Nothing is stored and nothing is scrubbed yet: the draft comes back with
+/// notes naming every field that was guessed, defaulted or is missing, for the client to
+/// complete and then `POST /api/v1/submissions` like any other submission.
+#[utoipa::path(post, path = "/api/v1/submissions/from-markdown",
+    request_body(content = String, content_type = "text/markdown", description = "The postmortem as Markdown (UTF-8)."),
+    responses((status = 200, body = MarkdownDraft),
+        (status = 422, description = "Empty document, no heading for a title, or not UTF-8 (`invalid_markdown`)", body = ErrorBody),
+        (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn draft_from_markdown(
+    caller: ApiCaller,
+    body: Bytes,
+) -> Result<Json<MarkdownDraft>, ApiError> {
+    caller.org_with_scope(Scope::Submit)?;
+    Ok(Json(
+        intake::markdown::draft_from_bytes(&body).map_err(AppError::from)?,
+    ))
 }
 
 /// The caller organisation's submissions with their status and any rejection reason.

@@ -92,6 +92,63 @@ impl SubmissionForm {
         }
     }
 
+    /// The form filled in from a submission (a draft read from a Markdown document), in the
+    /// same line-oriented formats `to_submission` reads back.
+    pub fn from_submission(sub: &Submission) -> SubmissionForm {
+        use crate::domain::enum_str as name;
+        let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        SubmissionForm {
+            kind: name(&sub.kind),
+            title: sub.title.clone(),
+            summary: sub.summary.clone(),
+            narrative: sub.narrative.clone(),
+            period: sub.period.clone(),
+            severity: name(&sub.severity),
+            impact_types: sub.impact.types.iter().map(name).collect(),
+            customer_visible: sub.impact.customer_visible,
+            impact_description: sub.impact.description.clone(),
+            detection_method: name(&sub.detection.method),
+            time_to_detect: name(&sub.detection.time_to_detect),
+            detection_notes: sub.detection.notes.clone(),
+            change_type: name(&sub.trigger.change_type),
+            trigger_description: sub.trigger.description.clone(),
+            duration: name(&sub.duration),
+            technologies: sub
+                .technologies
+                .iter()
+                .map(|t| match &t.version {
+                    Some(v) => format!("{} {v}", t.id),
+                    None => t.id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            factors: sub
+                .contributing_factors
+                .iter()
+                .map(|f| format!("{}: {}", f.id, one_line(&f.description)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            timeline: sub
+                .timeline
+                .iter()
+                .map(|t| format!("{} {}", t.offset, one_line(&t.event)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            mitigation: sub.mitigation.clone(),
+            what_went_well: sub.what_went_well.clone(),
+            lessons: sub.lessons.clone(),
+            action_items: sub
+                .action_items
+                .iter()
+                .map(|a| format!("{}: {}", name(&a.category), one_line(&a.description)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            sector: name(&sub.context.sector),
+            size_band: name(&sub.context.size_band),
+            csrf: String::new(),
+        }
+    }
+
     pub fn has_impact(&self, value: &str) -> bool {
         self.impact_types.iter().any(|v| v == value)
     }

@@ -21,6 +21,7 @@ use crate::digest;
 use crate::domain::{FieldError, PublicReport, Taxonomy, enum_str};
 use crate::error::AppError;
 use crate::intake;
+use crate::intake::markdown::DraftNote;
 use crate::patterns::{self, Distribution, PatternMatrix, PatternProfile, ScopeQuery};
 use crate::scrub::Finding;
 use crate::search::{FacetCount, Hit, SearchResults};
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search_page))
         .route("/reports/{id}", get(report_page))
         .route("/submit", get(submit_form).post(submit_post))
+        .route("/submit/markdown", post(submit_markdown_post))
         .route("/submissions/{id}", get(preview_page))
         .route("/submissions/{id}/revise", post(revise_post))
         .route("/submissions/{id}/confirm", post(confirm_post))
@@ -543,6 +545,10 @@ struct SubmitPage {
     form: SubmissionForm,
     errors: Vec<FieldError>,
     choices: Choices,
+    /// The Markdown document the form was filled in from, kept for another try.
+    markdown: String,
+    /// What the submitter must check in a form filled in from Markdown.
+    notes: Vec<DraftNote>,
 }
 
 async fn submit_form(session: Session) -> PageResult {
@@ -555,7 +561,43 @@ async fn submit_form(session: Session) -> PageResult {
         },
         errors: Vec::new(),
         choices: Choices::new(),
+        markdown: String::new(),
+        notes: Vec::new(),
     })
+}
+
+/// Fills the submit form in from a pasted Markdown postmortem. Nothing is stored: the
+/// submitter checks the form, guided by the notes, and previews it as usual.
+async fn submit_markdown_post(session: Session, body: Bytes) -> PageResult {
+    session.require_org()?;
+    let p = pairs(&body);
+    session.check_csrf(&first(&p, "csrf"))?;
+    let markdown = first(&p, "markdown");
+    let (form, notes, errors) = match intake::markdown::draft_from_markdown(&markdown) {
+        Ok(draft) => (
+            SubmissionForm::from_submission(&draft.draft),
+            draft.notes,
+            Vec::new(),
+        ),
+        Err(e) => (
+            SubmissionForm::default(),
+            Vec::new(),
+            vec![FieldError::new("markdown", e.to_string())],
+        ),
+    };
+    let failed = !errors.is_empty();
+    let mut response = render(&SubmitPage {
+        chrome: Chrome::new(&session, "submit"),
+        form,
+        errors,
+        choices: Choices::new(),
+        markdown,
+        notes,
+    })?;
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 async fn submit_post(State(state): State<AppState>, session: Session, body: Bytes) -> PageResult {
@@ -574,6 +616,8 @@ async fn submit_post(State(state): State<AppState>, session: Session, body: Byte
                 form,
                 errors,
                 choices: Choices::new(),
+                markdown: String::new(),
+                notes: Vec::new(),
             })?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)

@@ -1,6 +1,8 @@
 //! Intake: parse and validate a submission, scrub it with the organisation's profile and
 //! store it privately. Also the submitter's preview revisions (add terms, keep values).
 
+pub mod markdown;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
