@@ -27,7 +27,10 @@ pub fn digests_feed(digests: &[Digest], base_url: &str) -> AppResult<String> {
                 published: Some(at),
                 links: vec![alternate(&href, "text/html")],
                 content: Some(Content {
-                    value: Some(xml_safe(&super::render_markdown_detached(&d.commentary, base))),
+                    value: Some(xml_safe(&super::render_markdown_detached(
+                        &d.commentary,
+                        base,
+                    ))),
                     content_type: Some("html".into()),
                     ..Content::default()
                 }),
@@ -174,7 +177,10 @@ mod tests {
 
     #[test]
     fn months_date_to_their_first_day() {
-        assert_eq!(month_start("2025-07").to_rfc3339(), "2025-07-01T00:00:00+00:00");
+        assert_eq!(
+            month_start("2025-07").to_rfc3339(),
+            "2025-07-01T00:00:00+00:00"
+        );
         assert_eq!(month_start("2025-Q3"), seconds(0));
     }
 

@@ -265,7 +265,10 @@ mod tests {
         );
         assert!(html.contains("href=\"https://commonplace.example/reports/r1\""));
         assert!(html.contains("href=\"https://example.org/x\""));
-        assert!(!html.contains("<img") && !html.contains("tracker"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("tracker"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ async fn publish(app: &TestApp, org: &str, moderator: &str, body: &Value) -> Str
         .json()
         .await
         .expect("json");
-    let id = created["id"].as_str().unwrap_or_else(|| panic!("{created}"));
+    let id = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"));
     let published: Value = http
         .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
         .bearer_auth(moderator)
@@ -67,8 +69,9 @@ fn tags(html: &str) -> Vec<String> {
 fn assert_inert(html: &str, what: &str, styles: usize) {
     let quoted = regex::Regex::new(r#""[^"]*"|'[^']*'"#).expect("regex");
     let handler = regex::Regex::new(r"[\s/]on[a-z]+\s*=").expect("regex");
-    let url = regex::Regex::new(r#"(href|src|action)\s*=\s*["']?\s*(javascript|vbscript|data:text)"#)
-        .expect("regex");
+    let url =
+        regex::Regex::new(r#"(href|src|action)\s*=\s*["']?\s*(javascript|vbscript|data:text)"#)
+            .expect("regex");
     let mut seen_styles = 0;
     for tag in tags(html) {
         // Attribute values are text; only the tag's own structure can carry a handler.
@@ -85,9 +88,15 @@ fn assert_inert(html: &str, what: &str, styles: usize) {
             "{what} has a <{name}> element: <{tag}>"
         );
         seen_styles += usize::from(name == "style");
-        assert!(!handler.is_match(&skeleton), "{what} has an event handler: <{tag}>");
+        assert!(
+            !handler.is_match(&skeleton),
+            "{what} has an event handler: <{tag}>"
+        );
         assert!(!url.is_match(&tag), "{what} has a script URL: <{tag}>");
-        assert!(!skeleton.contains("style="), "{what} has a style attribute: <{tag}>");
+        assert!(
+            !skeleton.contains("style="),
+            "{what} has a style attribute: <{tag}>"
+        );
     }
     assert_eq!(seen_styles, styles, "{what}: <style> elements");
 }
@@ -104,7 +113,12 @@ async fn downloads_and_feeds(backend: Backend) {
     let http = client();
     let (_, org) = app.org_with_token(acme()).await;
     let moderator = app.moderator().await;
-    let base = app.state.config.public_url.trim_end_matches('/').to_string();
+    let base = app
+        .state
+        .config
+        .public_url
+        .trim_end_matches('/')
+        .to_string();
 
     let first = publish(&app, &org, &moderator, &fixture_submission()).await;
     let mut second_body = fixture_submission();
@@ -149,7 +163,12 @@ async fn downloads_and_feeds(backend: Backend) {
         .expect("html");
     assert_eq!(r.status(), 200);
     let headers = r.headers().clone();
-    assert!(headers["content-type"].to_str().expect("type").starts_with("text/html"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
     assert_eq!(
         headers["content-disposition"],
         format!("attachment; filename=\"{slug}.html\"").as_str()
@@ -169,8 +188,10 @@ async fn downloads_and_feeds(backend: Backend) {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Budgets"));
     assert!(html.contains("<strong>budgets</strong>"));
     // The policy rides along inside the file, and its hash admits exactly the inline sheet.
-    assert!(html.contains(&format!("content=\"{}\"", csp.replace('\'', "&#39;")))
-        || html.contains(&format!("content=\"{csp}\"")));
+    assert!(
+        html.contains(&format!("content=\"{}\"", csp.replace('\'', "&#39;")))
+            || html.contains(&format!("content=\"{csp}\""))
+    );
     let style = html
         .split_once("<style>")
         .and_then(|(_, rest)| rest.split_once("</style>"))
@@ -223,7 +244,12 @@ async fn downloads_and_feeds(backend: Backend) {
         .await
         .expect("json");
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().expect("type").starts_with("application/json"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("application/json")
+    );
     assert_eq!(
         r.headers()["content-disposition"],
         format!("attachment; filename=\"{slug}.json\"").as_str()
@@ -231,9 +257,18 @@ async fn downloads_and_feeds(backend: Backend) {
     assert_eq!(r.text().await.expect("body"), api);
 
     // The digests feed: newest first, linking to the pages, commentary sanitised.
-    let r = http.get(app.url("/digests.atom")).send().await.expect("feed");
+    let r = http
+        .get(app.url("/digests.atom"))
+        .send()
+        .await
+        .expect("feed");
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().expect("type").starts_with("application/atom+xml"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("application/atom+xml")
+    );
     let xml = r.text().await.expect("body");
     let feed = Feed::from_str(&xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
     let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
@@ -250,7 +285,11 @@ async fn downloads_and_feeds(backend: Backend) {
     );
 
     // The reports feed: newest first, dated no finer than the report's public month.
-    let r = http.get(app.url("/reports.atom")).send().await.expect("feed");
+    let r = http
+        .get(app.url("/reports.atom"))
+        .send()
+        .await
+        .expect("feed");
     assert_eq!(r.status(), 200);
     let xml = r.text().await.expect("body");
     assert!(!xml.to_lowercase().contains("<script"), "{xml}");
@@ -280,7 +319,15 @@ async fn downloads_and_feeds(backend: Backend) {
         let summary = entry.summary().expect("summary");
         assert!(summary.as_str().contains("replica"), "{}", summary.as_str());
         let terms: Vec<&str> = entry.categories().iter().map(|c| c.term()).collect();
-        assert_eq!(terms, ["mysql", "kubernetes", "replication-failover", "detection-gap"]);
+        assert_eq!(
+            terms,
+            [
+                "mysql",
+                "kubernetes",
+                "replication-failover",
+                "detection-gap"
+            ]
+        );
     }
     assert_no_planted(&xml, "the reports feed");
 
