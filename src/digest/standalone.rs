@@ -14,19 +14,24 @@ use crate::store::Digest;
 /// The download's only stylesheet, inlined into its `<style>` element.
 const CSS: &str = include_str!("../../web/static/digest-download.css");
 
-/// The policy for the downloaded file, sent as the response header and repeated in a `<meta>`
-/// element so it still holds when the file is opened from disk (where no header exists).
-/// The site-wide policy only allows `style-src 'self'`, which would leave the file unstyled;
-/// this one allows exactly the bundled stylesheet by its hash (not `'unsafe-inline'`, so an
-/// injected `style` attribute stays blocked), data: images only, and nothing else at all:
-/// no script, no fetch, no external image that could track who opens the file.
-pub static CONTENT_SECURITY_POLICY: LazyLock<String> = LazyLock::new(|| {
+/// The policy inside the downloaded file, in a `<meta>` element so it holds when the file is
+/// opened from disk, where no header exists. The site-wide policy only allows
+/// `style-src 'self'`, which would leave the file unstyled; this one allows exactly the
+/// bundled stylesheet by its hash (not `'unsafe-inline'`, so an injected `style` attribute
+/// stays blocked), `data:` images, and nothing else: no script, no fetch, no external image
+/// that could tell anyone who opened the file.
+static DOCUMENT_POLICY: LazyLock<String> = LazyLock::new(|| {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()));
     format!(
         "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; form-action 'none'; \
-         frame-ancestors 'none'; base-uri 'none'"
+         base-uri 'none'"
     )
 });
+
+/// The same policy as the download's response header, which replaces the site-wide one;
+/// `frame-ancestors` only works in a header (browsers ignore it in `<meta>`).
+pub static CONTENT_SECURITY_POLICY: LazyLock<String> =
+    LazyLock::new(|| format!("{}; frame-ancestors 'none'", DOCUMENT_POLICY.as_str()));
 
 /// One selected report as the download shows it.
 struct ReportSection {
@@ -86,7 +91,7 @@ pub fn to_html(digest: &Digest, reports: &[PublicReport], base_url: &str) -> App
         title: &digest.title,
         href: format!("{base}/digests/{}", digest.slug),
         css: CSS,
-        policy: &CONTENT_SECURITY_POLICY,
+        policy: &DOCUMENT_POLICY,
         commentary_html: super::render_markdown_detached(&digest.commentary, base),
         reports,
     }

@@ -188,9 +188,15 @@ async fn downloads_and_feeds(backend: Backend) {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Budgets"));
     assert!(html.contains("<strong>budgets</strong>"));
     // The policy rides along inside the file, and its hash admits exactly the inline sheet.
+    let document_policy = csp
+        .strip_suffix("; frame-ancestors 'none'")
+        .expect("frame-ancestors in the header only");
     assert!(
-        html.contains(&format!("content=\"{}\"", csp.replace('\'', "&#39;")))
-            || html.contains(&format!("content=\"{csp}\""))
+        html.contains(&format!(
+            "http-equiv=\"Content-Security-Policy\" content=\"{}\"",
+            document_policy.replace('\'', "&#39;")
+        )),
+        "{html}"
     );
     let style = html
         .split_once("<style>")
