@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod cli;
 mod common;
+mod digest;
 mod flow;
 mod markdown;
 mod scrub;

@@ -1223,6 +1223,8 @@ async fn sql_injection_strings_change_nothing(backend: Backend) {
             (format!("/reports/{p}"), None),
             (format!("/digests/{p}"), None),
             (format!("/digests/{p}.md"), None),
+            (format!("/digests/{p}.html"), None),
+            (format!("/digests/{p}.json"), None),
             (format!("/invite/{p}"), None),
             (format!("/reset/{p}"), None),
             (format!("/patterns?k={p}"), None),

@@ -581,6 +581,6 @@ async fn get_digest(
     Path(slug): Path<String>,
 ) -> Result<Json<Digest>, ApiError> {
     Ok(Json(
-        state.store.digest(&slug).await?.ok_or(AppError::NotFound)?,
+        crate::digest::find(state.store.as_ref(), &slug).await?,
     ))
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
 
 use self::form::{Choices, SubmissionForm, first, pairs};
@@ -52,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/digests", get(digests_page).post(digest_create))
         .route("/digests/new", get(digest_form))
         .route("/digests/{slug}", get(digest_page))
+        .route("/digests.atom", get(digests_atom))
+        .route("/reports.atom", get(reports_atom))
         .merge(account::routes())
         .fallback(not_found)
 }
@@ -1211,42 +1213,85 @@ struct DigestPage {
 async fn digest_page(
     State(state): State<AppState>,
     session: Session,
-    Path(slug): Path<String>,
+    Path(segment): Path<String>,
 ) -> PageResult {
-    let (slug, markdown) = match slug.strip_suffix(".md") {
-        Some(s) => (s.to_string(), true),
-        None => (slug, false),
-    };
-    let digest = state.store.digest(&slug).await?.ok_or(AppError::NotFound)?;
-    let mut reports = Vec::new();
-    for id in &digest.report_ids {
-        if let Some(r) = state.store.report(id).await? {
-            reports.push(r);
+    let (slug, format) = digest::Format::split(&segment);
+    let base = &state.config.public_url;
+    let load = || digest::load(state.store.as_ref(), slug);
+    match format {
+        // The API's representation, byte for byte: no reports are loaded for it.
+        digest::Format::Json => {
+            let digest = digest::find(state.store.as_ref(), slug).await?;
+            download(format, &digest.slug, None, Json(&digest))
+        }
+        digest::Format::Markdown => {
+            let (digest, reports) = load().await?;
+            let text = digest::to_markdown(&digest, &reports, base);
+            download(format, &digest.slug, None, text)
+        }
+        digest::Format::Html => {
+            let (digest, reports) = load().await?;
+            let html = digest::to_html(&digest, &reports, base)?;
+            let policy = digest::CONTENT_SECURITY_POLICY.as_str();
+            download(format, &digest.slug, Some(policy), html)
+        }
+        digest::Format::Page => {
+            let (digest, reports) = load().await?;
+            render(&DigestPage {
+                chrome: Chrome::new(&session, "digests"),
+                commentary_html: digest::render_markdown(&digest.commentary),
+                reports: reports.iter().map(ReportCard::from_report).collect(),
+                digest,
+            })
         }
     }
-    if markdown {
-        let text = digest::to_markdown(&digest, &reports, &state.config.public_url);
-        let disposition = format!("attachment; filename=\"{}.md\"", digest.slug);
-        return Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/markdown; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&disposition)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                ),
-            ],
-            text,
-        )
-            .into_response());
+}
+
+/// A digest download; `policy` replaces the site-wide Content-Security-Policy (the security
+/// headers layer only adds its own where the response has none).
+fn download(
+    format: digest::Format,
+    slug: &str,
+    policy: Option<&str>,
+    body: impl IntoResponse,
+) -> PageResult {
+    let header_value =
+        |v: &str| HeaderValue::from_str(v).map_err(|e| AppError::Internal(e.to_string()));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Some(disposition) = format.disposition(slug) {
+        headers.insert(header::CONTENT_DISPOSITION, header_value(&disposition)?);
     }
-    render(&DigestPage {
-        chrome: Chrome::new(&session, "digests"),
-        commentary_html: digest::render_markdown(&digest.commentary),
-        reports: reports.iter().map(ReportCard::from_report).collect(),
-        digest,
-    })
+    if let Some(policy) = policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, header_value(policy)?);
+    }
+    Ok(response)
+}
+
+/// An Atom feed response.
+fn atom(xml: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        )],
+        xml,
+    )
+        .into_response()
+}
+
+async fn digests_atom(State(state): State<AppState>) -> PageResult {
+    Ok(atom(
+        digest::digests_atom(state.store.as_ref(), &state.config.public_url).await?,
+    ))
+}
+
+async fn reports_atom(State(state): State<AppState>) -> PageResult {
+    Ok(atom(
+        digest::reports_atom(state.store.as_ref(), &state.config.public_url).await?,
+    ))
 }
