@@ -1,5 +1,5 @@
 //! Markdown import: reads an existing postmortem document into a submission draft plus notes
-//! telling the submitter what was guessed, defaulted or missing. Heading synonyms and cues live in `schema/markdown-import.toml`.
+//! telling the submitter what was guessed, defaulted or missing (rules in `schema/`).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
