@@ -106,9 +106,15 @@ impl ProfileMatcher {
             .iter()
             .filter_map(|d| {
                 let labels: Vec<&str> = d.trim().split('.').collect();
-                (labels.len() >= 2).then(|| labels[labels.len() - 2].to_string())
+                (labels.len() >= 2).then(|| (labels[labels.len() - 2], labels[labels.len() - 1]))
             })
-            .filter(|l| l.len() >= 5)
+            .flat_map(|(label, tld)| {
+                let short = domain_initialism(label, tld);
+                (label.len() >= 5)
+                    .then(|| label.to_string())
+                    .into_iter()
+                    .chain(short)
+            })
             .collect();
         let mut groups = groups.to_vec();
         groups.push((
@@ -501,8 +507,28 @@ const WORD_INITIALISMS: &[&str] = &[
     "kb", "mb", "gb", "tb", "pb", "db", "id", "ip", "os", "io", "ui", "ux", "qa", "ci", "cd", "pr",
     "vm", "ok", "am", "pm", "hr", "api", "cpu", "gpu", "ram", "dns", "tls", "ssl", "ssh", "sql",
     "aws", "gcp", "sre", "ops", "dev", "tcp", "udp", "url", "eu", "uk", "utc", "etc", "eta", "tbd",
-    "faq", "rca", "sla", "slo", "sli", "vpn", "vpc", "lb", "az",
+    "faq", "rca", "sla", "slo", "sli", "vpn", "vpc", "lb", "az", "hi", "oh", "hey", "yes",
 ];
+
+/// An internal zone's short label is the initialism hosts and certificates carry: `hc` of
+/// `hc.internal` in `hc-lon2-node-14`, `fh` of `fh-internal.net` in `fh-origin-eu-tls`.
+/// Only internal zones count: the label before a public suffix (`com` of `x.com.br`) is not
+/// the organisation's.
+fn domain_initialism(label: &str, tld: &str) -> Option<String> {
+    const INTERNAL: &[&str] = &[
+        "internal", "int", "corp", "infra", "lan", "local", "intranet",
+    ];
+    let head = match label.split_once('-') {
+        Some((head, rest)) if INTERNAL.contains(&rest) => head,
+        None if INTERNAL.contains(&tld.to_lowercase().as_str()) => label,
+        _ => return None,
+    };
+    let lower = head.to_lowercase();
+    ((2..=4).contains(&lower.len())
+        && lower.chars().all(|c| c.is_ascii_lowercase())
+        && !WORD_INITIALISMS.contains(&lower.as_str()))
+    .then_some(lower)
+}
 
 /// The initials of a multi-word term ("Farma Verde" → `FV`), when they make an initialism
 /// of two to four letters that is not an ordinary word.
@@ -525,6 +551,26 @@ fn initialism(term: &str) -> Option<String> {
 /// Words that only say what kind of business a name is ("Ferries", "Credit Union").
 const BUSINESS_WORDS: &[&str] = &[
     "&",
+    // Legal forms of other countries ("Fjordlys Sport AS", "Pelikán Logistika s.r.o.").
+    "ab",
+    "aps",
+    "as",
+    "asa",
+    "bv",
+    "kg",
+    "llp",
+    "nv",
+    "oy",
+    "oyj",
+    "pty",
+    "s.r.o",
+    "sa",
+    "sarl",
+    "sas",
+    "spa",
+    "sport",
+    "sports",
+    "srl",
     "accounting",
     "ag",
     "agency",
@@ -741,6 +787,36 @@ mod tests {
                     the loss of data at OF; of-prod";
         let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
         assert_eq!(found, vec!["KS", "smars", "Fjordline"]);
+    }
+
+    #[test]
+    fn an_internal_zone_label_is_an_initialism_of_the_organisation() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Hollowcrest Insurance".into(),
+            domains: vec![
+                "hollowcrest.co.uk".into(),
+                "hc.internal".into(),
+                "fh-internal.net".into(),
+                "my-shop.com".into(),
+                "hollowcrest.com.br".into(),
+            ],
+            ..Default::default()
+        });
+        // `hi` (the initials of the name) is a greeting, not the organisation; `my` of
+        // `my-shop.com` is a word; `com` of `.com.br` is a public suffix.
+        let text = "Hi all, hc-lon2-node-14 and fh-origin-eu-tls failed; my pod; dev.mysql.com";
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, vec!["hc", "fh"]);
+    }
+
+    #[test]
+    fn a_short_form_drops_foreign_legal_forms() {
+        assert_eq!(short_form("Fjordlys Sport AS"), Some("Fjordlys"));
+        assert_eq!(short_form("Pelikan Logistika s.r.o."), None);
+        assert_eq!(
+            short_form("Brackenridge Credit Union"),
+            Some("Brackenridge")
+        );
     }
 
     #[test]

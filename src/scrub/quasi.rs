@@ -285,7 +285,14 @@ fn band(value: &str, floor: f64) -> Option<String> {
         thousands(power as u64)
     };
     let currency = currency.trim();
-    let mut out = format!("over {currency}{figure}");
+    // A symbol is written against the figure (`$1 million`), an ISO code apart from it
+    // (`EUR 100,000`).
+    let gap = if currency.ends_with(|c: char| c.is_alphabetic()) {
+        " "
+    } else {
+        ""
+    };
+    let mut out = format!("over {currency}{gap}{figure}");
     if !suffix.is_empty() {
         out.push(' ');
         out.push_str(suffix);
@@ -397,6 +404,10 @@ mod tests {
         assert_eq!(
             band("450,000 EUR", 1000.0).as_deref(),
             Some("over 100,000 EUR")
+        );
+        assert_eq!(
+            band("EUR 318,400", 1000.0).as_deref(),
+            Some("over EUR 100,000")
         );
         assert_eq!(band("999", 1000.0), None);
         // People counts band from a hundred.
