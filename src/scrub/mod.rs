@@ -1639,6 +1639,17 @@ mod tests {
         assert!(out.contains("Company A"), "{out}");
     }
 
+    #[test]
+    fn a_given_name_goes_with_the_surname_after_it() {
+        // "Mark" and "Fox" are both ordinary words; the verb after makes "Fox" a person, and
+        // the given name before it is the same person, not a word to keep.
+        for text in ["Mark Fox restarted it.", "Then Will Fox restarted it."] {
+            let out = scrubbed(text);
+            assert!(!out.contains("Mark") && !out.contains("Will"), "{out}");
+            assert!(out.contains("Person A restarted"), "{out}");
+        }
+    }
+
     /// Fuzz finding: an address glued to the organisation's name became a word of its own
     /// once the name was replaced. A redacted neighbour does not glue.
     #[test]

@@ -550,7 +550,12 @@ impl PeopleDetector {
                                 && tokens[p].core_end == tokens[p].end
                                 && only_space_between(text, tokens[p].end, t.start)
                                 && out.last().is_none_or(|&(_, e)| e <= tokens[p].start)
-                                && self.unknown_word_bits(flags[p], &lower[p])
+                                && (self.unknown_word_bits(flags[p], &lower[p])
+                                    // A given name before a surname read as a person:
+                                    // "Mark Fox restarted it".
+                                    || (f & BIT_SURNAME != 0
+                                        && flags[p] & BIT_NEVER == 0
+                                        && self.given_like_bits(flags[p], &lower[p])))
                                 // "Deutsche Telekom" stays whole for the company pass.
                                 && !self.is_company_name(&text[tokens[p].start..t.core_end]) =>
                         {
