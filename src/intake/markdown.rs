@@ -1575,14 +1575,35 @@ fn concept_matches(text: &str, want: impl Fn(&Concept) -> bool) -> Vec<(String, 
     out
 }
 
-/// The sentence (or list line) around a byte offset, without list markers.
+/// The sentence (or list line) around a byte offset, without list markers. A line break
+/// inside a paragraph is a soft wrap, not the end of a sentence.
 fn sentence_around(text: &str, at: usize) -> String {
-    let start = text[..at].rfind(['\n', '.', '!', '?']).map_or(0, |i| i + 1);
+    let is_end = |i: usize, c: char| c != '\n' || hard_break(text, i);
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| matches!(c, '\n' | '.' | '!' | '?') && is_end(i, c))
+        .map_or(0, |(i, _)| i + 1);
     let end = text[at..]
-        .find(['\n', '.', '!', '?'])
-        .map_or(text.len(), |i| at + i + 1);
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '\n' | '.' | '!' | '?') && is_end(at + i, c))
+        .map_or(text.len(), |(i, _)| at + i + 1);
     let sentence = strip_list_marker(text[start..end].trim());
     one_line(sentence.trim_start_matches(['|', '#', '>', ' ']))
+}
+
+/// Whether the line break at byte `i` ends a block: a blank line, a list item, heading,
+/// table row or quote next, or the end of the text.
+fn hard_break(text: &str, i: usize) -> bool {
+    let next = text[i + 1..].trim_start_matches([' ', '\t']);
+    let previous_line = text[..i].rsplit('\n').next().unwrap_or("").trim();
+    next.is_empty()
+        || next.starts_with(['\n', '-', '*', '+', '#', '|', '>'])
+        || next
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        || previous_line.is_empty()
+        || previous_line.starts_with(['-', '*', '+', '#', '|', '>'])
 }
 
 #[cfg(test)]

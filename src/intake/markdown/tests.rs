@@ -485,3 +485,15 @@ fn stamps() {
     assert!(split_stamp("Someone noted it", year).is_none());
     assert!(split_stamp("3 engineers joined", year).is_none());
 }
+
+#[test]
+fn a_sentence_wrapped_over_lines_is_one_sentence() {
+    let text = "Intro line.\nA customer reported the errors in our support channel after the\ndeploy; our alert fired later. Next one.\n\n- a list item";
+    let at = text.find("support").expect("offset");
+    assert_eq!(
+        sentence_around(text, at),
+        "A customer reported the errors in our support channel after the deploy; our alert fired later."
+    );
+    let at = text.find("list").expect("offset");
+    assert_eq!(sentence_around(text, at), "a list item");
+}
