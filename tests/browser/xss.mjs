@@ -261,7 +261,8 @@ function buildSubmission(base, label) {
 const RAW_DANGEROUS = [
   /<\s*(script|iframe|frame|frameset|object|embed|applet|svg|math|base|style|template|noscript|video|audio|source|marquee|isindex|keygen)\b/i,
   /<meta[^>]*http-equiv/i,
-  /<link\b(?![^>]*href="\/static\/style\.css")/i,
+  // The template's own links: the stylesheet and the two Atom feeds.
+  /<link\b(?![^>]*href="\/(?:static\/style\.css|digests\.atom|reports\.atom)")/i,
 ];
 
 /** Runs in the page: every element or attribute that user content must never produce. */
@@ -277,7 +278,8 @@ function domAudit() {
     if (badTags.has(tag)) found.push(`<${tag.toLowerCase()}> element: ${short(el)}`);
     if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml') found.push(`foreign (${el.namespaceURI}) element: ${short(el)}`);
     if (tag === 'META' && (el.hasAttribute('http-equiv') || el.closest('body'))) found.push(`meta: ${short(el)}`);
-    if (tag === 'LINK' && (el.closest('body') || el.getAttribute('href') !== '/static/style.css')) found.push(`link: ${short(el)}`);
+    const templateLinks = ['/static/style.css', '/digests.atom', '/reports.atom'];
+    if (tag === 'LINK' && (el.closest('body') || !templateLinks.includes(el.getAttribute('href')))) found.push(`link: ${short(el)}`);
     if (tag === 'FORM') {
       const action = el.getAttribute('action') || '';
       if (!action.startsWith('/') || action.startsWith('//')) found.push(`form with foreign action: ${short(el)}`);
