@@ -146,6 +146,17 @@ impl TestApp {
         self.state.store.clone()
     }
 
+    /// Submits `body` as the organisation of `org_token` and publishes it at once; the public
+    /// report id.
+    pub async fn publish(
+        &self,
+        org_token: &str,
+        moderator: &str,
+        body: &serde_json::Value,
+    ) -> String {
+        publish(&client(), &self.base, org_token, moderator, body).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -304,4 +315,41 @@ pub async fn get_json(http: &reqwest::Client, url: String, token: &str) -> serde
         .json()
         .await
         .expect("JSON body")
+}
+
+/// Submits `body` as an organisation and publishes it at once; the public report id.
+pub async fn publish(
+    http: &reqwest::Client,
+    base: &str,
+    org: &str,
+    moderator: &str,
+    body: &serde_json::Value,
+) -> String {
+    let created: serde_json::Value = http
+        .post(format!("{base}/api/v1/submissions"))
+        .bearer_auth(org)
+        .json(body)
+        .send()
+        .await
+        .expect("submit")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_string();
+    let published: serde_json::Value = http
+        .post(format!("{base}/api/v1/submissions/{id}/publish"))
+        .bearer_auth(moderator)
+        .send()
+        .await
+        .expect("publish")
+        .json()
+        .await
+        .expect("json");
+    published["report_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{published}"))
+        .to_string()
 }

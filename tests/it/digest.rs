@@ -15,37 +15,6 @@ use commonplace::store::Digest;
 const XSS_TITLE: &str = "<script>alert(1)</script> pool exhaustion";
 const PAYLOADS: &str = include_str!("../fixtures/xss-payloads.txt");
 
-/// Submits `body` as an organisation and publishes it at once; the public report id.
-async fn publish(app: &TestApp, org: &str, moderator: &str, body: &Value) -> String {
-    let http = client();
-    let created: Value = http
-        .post(app.url("/api/v1/submissions"))
-        .bearer_auth(org)
-        .json(body)
-        .send()
-        .await
-        .expect("submit")
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"));
-    let published: Value = http
-        .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
-        .bearer_auth(moderator)
-        .send()
-        .await
-        .expect("publish")
-        .json()
-        .await
-        .expect("json");
-    published["report_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{published}"))
-        .to_string()
-}
-
 /// Every payload of the fixture, as Markdown blocks (`\n` in the file stands for a newline).
 fn commentary() -> String {
     let blocks: Vec<String> = PAYLOADS
@@ -120,10 +89,10 @@ async fn downloads_and_feeds(backend: Backend) {
         .trim_end_matches('/')
         .to_string();
 
-    let first = publish(&app, &org, &moderator, &fixture_submission()).await;
+    let first = app.publish(&org, &moderator, &fixture_submission()).await;
     let mut second_body = fixture_submission();
     second_body["title"] = json!(XSS_TITLE);
-    let second = publish(&app, &org, &moderator, &second_body).await;
+    let second = app.publish(&org, &moderator, &second_body).await;
 
     // An older digest straight into the store, so the feed's order does not hang on a clock.
     app.store()

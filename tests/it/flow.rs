@@ -308,24 +308,7 @@ async fn distributions_withhold_small_values_with_a_complement(backend: Backend)
                     .expect("technologies")
                     .push(serde_json::json!({"id": "redis"}));
             }
-            let created: Value = http
-                .post(app.url("/api/v1/submissions"))
-                .bearer_auth(&token)
-                .json(&submission)
-                .send()
-                .await
-                .expect("submit")
-                .json()
-                .await
-                .expect("json");
-            let id = created["id"].as_str().expect("id");
-            let r = http
-                .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
-                .bearer_auth(&moderator)
-                .send()
-                .await
-                .expect("publish");
-            assert_eq!(r.status(), 200);
+            app.publish(&token, &moderator, &submission).await;
         }
     }
     let all: Value = http
@@ -422,24 +405,7 @@ async fn distributions_withhold_small_values_with_a_complement(backend: Backend)
 
     // Answers are cached until the public store changes: one more publication shows.
     let (_, token) = app.org_with_token(org_profile("Org Four")).await;
-    let created: Value = http
-        .post(app.url("/api/v1/submissions"))
-        .bearer_auth(&token)
-        .json(&fixture_submission())
-        .send()
-        .await
-        .expect("submit")
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"].as_str().expect("id");
-    let r = http
-        .post(app.url(&format!("/api/v1/submissions/{id}/publish")))
-        .bearer_auth(&moderator)
-        .send()
-        .await
-        .expect("publish");
-    assert_eq!(r.status(), 200);
+    app.publish(&token, &moderator, &fixture_submission()).await;
     let after: Value = http
         .get(app.url("/api/v1/patterns/distributions"))
         .send()

@@ -58,42 +58,6 @@ fn report_body(
     body
 }
 
-async fn publish(
-    http: &reqwest::Client,
-    base: &str,
-    org: &str,
-    moderator: &str,
-    body: &Value,
-) -> String {
-    let created: Value = http
-        .post(format!("{base}/api/v1/submissions"))
-        .bearer_auth(org)
-        .json(body)
-        .send()
-        .await
-        .expect("submit")
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"))
-        .to_string();
-    let published: Value = http
-        .post(format!("{base}/api/v1/submissions/{id}/publish"))
-        .bearer_auth(moderator)
-        .send()
-        .await
-        .expect("publish")
-        .json()
-        .await
-        .expect("json");
-    published["report_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{published}"))
-        .to_string()
-}
-
 async fn get(http: &reqwest::Client, url: String) -> Value {
     let response = http.get(&url).send().await.expect("get");
     assert_eq!(response.status(), 200, "{url}");
