@@ -7,6 +7,7 @@ pub mod eval;
 mod indexer;
 mod query;
 mod rank;
+mod tokens;
 mod understand;
 
 use std::num::NonZeroUsize;
@@ -25,7 +26,7 @@ pub use indexer::{Indexer, IndexerHandle, index_reports};
 pub use query::{FacetCount, Hit, SearchQuery, SearchResults, SortOrder, period_key};
 
 /// Bump when the schema or the way documents are built changes: the index is rebuilt on start.
-pub const INDEX_SCHEMA_VERSION: u32 = 6;
+pub const INDEX_SCHEMA_VERSION: u32 = 7;
 const VERSION_FILE: &str = "commonplace-schema-version";
 
 #[derive(Debug, thiserror::Error)]
@@ -80,21 +81,21 @@ pub(crate) struct Fields {
 fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let stemmed = TextFieldIndexing::default()
-        .set_tokenizer("en_stem")
+        .set_tokenizer(tokens::ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text_stored = TextOptions::default()
         .set_indexing_options(stemmed.clone())
         .set_stored();
     // Phrase proximity looks at title and summary only: the long fields need no positions.
     let frequencies = TextFieldIndexing::default()
-        .set_tokenizer("en_stem")
+        .set_tokenizer(tokens::ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqs);
     let body_stored = TextOptions::default()
         .set_indexing_options(frequencies)
         .set_stored();
     let matching = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("en_stem")
+            .set_tokenizer(tokens::ANALYZER)
             .set_index_option(IndexRecordOption::Basic),
     );
     let tags = TextOptions::default().set_indexing_options(
@@ -180,6 +181,9 @@ impl SearchIndex {
         let (schema, fields) = build_schema();
         let directory = tantivy::directory::MmapDirectory::open(dir)?;
         let mut index = Index::open_or_create(directory, schema)?;
+        index
+            .tokenizers()
+            .register(tokens::ANALYZER, tokens::analyzer());
         // Segments of one search are collected in parallel.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         index.set_multithread_executor(threads.clamp(1, 4))?;

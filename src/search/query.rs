@@ -133,6 +133,9 @@ const RELAX_BELOW: u64 = 10;
 const FUZZY_BOOST: f32 = 0.5;
 /// Text weight of a word that names a recognised technology, category or factor.
 const COVERED_TEXT_WEIGHT: f32 = 0.4;
+/// An identifier found whole (`Seconds_Behind_Master`) is stronger evidence than its words
+/// found apart, which score too: weighted like a title match.
+const JOINED_WEIGHT: f32 = 6.0;
 
 /// `2024-Q3` → 20243, for period ranges.
 pub fn period_key(period: &str) -> Option<i64> {
@@ -258,6 +261,9 @@ fn plan(
             units.push(anywhere(f, t, fuzzy));
             scorers.extend(field_scorers(f, t, 1.0, fuzzy));
         }
+    }
+    for identifier in &u.joined {
+        scorers.extend(field_scorers(f, identifier, JOINED_WEIGHT, false));
     }
     Plan {
         units,
@@ -934,6 +940,46 @@ mod tests {
         let after = run(&index, &q).unwrap();
         assert_eq!(after.total, before.total - 1);
         assert!(after.hits.iter().all(|h| h.id != victim));
+    }
+
+    /// An identifier typed whole ranks the reports that carry it whole above those that only
+    /// use its words (here in titles, which weigh more): found by the corpus, not listed.
+    #[test]
+    fn reports_with_the_exact_identifier_rank_first() {
+        let (corpus, _) = judged_fixture();
+        let carriers: std::collections::BTreeSet<String> = corpus
+            .iter()
+            .filter(|r| {
+                [&r.content.title, &r.content.summary, &r.content.narrative]
+                    .iter()
+                    .any(|t| t.contains("Seconds_Behind_Master"))
+            })
+            .map(|r| r.id.clone())
+            .collect();
+        assert!(
+            carriers.len() >= 2,
+            "the fixture no longer has the identifier"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index_reports(&index, corpus, 0).unwrap();
+        let found = run(
+            &index,
+            &SearchQuery {
+                text: "Seconds_Behind_Master".into(),
+                limit: 10,
+                ..SearchQuery::default()
+            },
+        )
+        .unwrap();
+        assert!(found.total > carriers.len(), "its words alone match more");
+        let top: std::collections::BTreeSet<String> = found
+            .hits
+            .iter()
+            .take(carriers.len())
+            .map(|h| h.id.clone())
+            .collect();
+        assert_eq!(top, carriers);
     }
 
     /// Pruning is an optimisation: block-max WAND over the union of scorers, kept to the

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::tokens;
 use crate::domain::Taxonomy;
 use crate::domain::taxonomy::Concept;
 
@@ -43,20 +44,32 @@ pub(crate) struct Understanding {
     pub corrections: Vec<(String, Concept)>,
     /// Stems of `terms` that are part of a recognised concept's name.
     pub covered: Vec<String>,
+    /// Identifiers typed joined by `_`, `.` or `-` (`Seconds_Behind_Master`), as the index
+    /// stores them whole: they rank reports carrying the exact identifier first, while
+    /// their words alone decide what matches.
+    pub joined: Vec<String>,
 }
 
-fn stems(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, String)> {
-    // (raw lower-case word, stem) pairs; the raw word is recovered from the token offsets.
-    let mut out = Vec::new();
+/// The query's words as (raw lower-case word, stem) pairs, the raw word recovered from the
+/// token offsets; and the stems of its joined identifiers.
+fn stems(analyzer: &mut TextAnalyzer, text: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut words = Vec::new();
+    let mut joined = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
+        if tokens::is_joined(token) {
+            if !joined.contains(&token.text) {
+                joined.push(token.text.clone());
+            }
+            continue;
+        }
         let raw = text
             .get(token.offset_from..token.offset_to)
             .unwrap_or("")
             .to_lowercase();
-        out.push((raw, token.text.clone()));
+        words.push((raw, token.text.clone()));
     }
-    out
+    (words, joined)
 }
 
 fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
@@ -73,6 +86,7 @@ fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
         let mut out: Vec<ConceptPhrase> = Vec::new();
         for (phrase, concept) in raw {
             let s: Vec<String> = stems(analyzer, &phrase)
+                .0
                 .into_iter()
                 .map(|(_, s)| s)
                 .collect();
@@ -106,10 +120,13 @@ pub(crate) fn understand(
     analyzer: &mut TextAnalyzer,
     known: impl Fn(&str) -> bool,
 ) -> Understanding {
-    let tokens = stems(analyzer, text);
+    let (tokens, joined) = stems(analyzer, text);
     let table = phrases(analyzer);
     let mut covered = vec![false; tokens.len()];
-    let mut u = Understanding::default();
+    let mut u = Understanding {
+        joined,
+        ..Understanding::default()
+    };
     for phrase in table {
         let n = phrase.stems.len();
         if n > tokens.len() {
