@@ -50,8 +50,8 @@ pub(crate) struct Understanding {
     pub joined: Vec<String>,
 }
 
-/// The query's words as (raw lower-case word, stem) pairs, the raw word recovered from the
-/// token offsets; and the stems of its joined identifiers.
+/// The query's words as (word as typed, stem) pairs, the word recovered from the token
+/// offsets; and the stems of its joined identifiers.
 fn stems(analyzer: &mut TextAnalyzer, text: &str) -> (Vec<(String, String)>, Vec<String>) {
     let mut words = Vec::new();
     let mut joined = Vec::new();
@@ -66,7 +66,7 @@ fn stems(analyzer: &mut TextAnalyzer, text: &str) -> (Vec<(String, String)>, Vec
         let raw = text
             .get(token.offset_from..token.offset_to)
             .unwrap_or("")
-            .to_lowercase();
+            .to_string();
         words.push((raw, token.text.clone()));
     }
     (words, joined)
@@ -113,14 +113,49 @@ fn words() -> &'static [(String, Concept)] {
     })
 }
 
+/// A word typed in camel case (`ImagePullBackOff`, `OOMKilled`) as its words, split where a
+/// capital follows a small letter or ends a run of capitals; `None` when it has no such
+/// parts or a part would be a single letter (`IPv6`, `eBPF`).
+fn humps(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut parts: Vec<String> = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        let starts_part = i > 0
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase()
+                || (chars[i - 1].is_uppercase()
+                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
+        if starts_part {
+            parts.push(String::new());
+        }
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+    }
+    (parts.len() >= 2 && parts.iter().all(|p| p.chars().count() >= 2)).then(|| parts.join(" "))
+}
+
 /// Reads the query. `known(stem)` says whether the index contains a stem at all; a word the
-/// index has never seen may be a misspelt technology or factor.
+/// index has never seen may be a misspelt technology or factor, or an identifier in camel
+/// case whose words the reports spell apart.
 pub(crate) fn understand(
     text: &str,
     analyzer: &mut TextAnalyzer,
     known: impl Fn(&str) -> bool,
 ) -> Understanding {
-    let (tokens, joined) = stems(analyzer, text);
+    let (typed, joined) = stems(analyzer, text);
+    let mut tokens: Vec<(String, String)> = Vec::with_capacity(typed.len());
+    for (raw, stem) in typed {
+        match humps(&raw).filter(|_| !known(&stem)) {
+            Some(parts) => tokens.extend(
+                stems(analyzer, &parts)
+                    .0
+                    .into_iter()
+                    .map(|(r, s)| (r.to_lowercase(), s)),
+            ),
+            None => tokens.push((raw.to_lowercase(), stem)),
+        }
+    }
     let table = phrases(analyzer);
     let mut covered = vec![false; tokens.len()];
     let mut u = Understanding {
@@ -239,6 +274,22 @@ mod tests {
                 .contains(&Concept::Category("db-relational".into())),
             "{u:?}"
         );
+    }
+
+    #[test]
+    fn camel_case_words_unknown_to_the_index_read_as_their_parts() {
+        let mut a = analyzer();
+        let u = understand("ImagePullBackOff on deploy", &mut a, |s| {
+            s != "imagepullbackoff"
+        });
+        assert_eq!(u.terms, ["imag", "pull", "back", "off", "deploy"], "{u:?}");
+        let u = understand("ImagePullBackOff", &mut a, |_| true);
+        assert_eq!(u.terms, ["imagepullbackoff"], "known words stay whole");
+        let u = understand("OOMKilled pods", &mut a, |s| s != "oomkil");
+        assert_eq!(u.terms, ["oom", "kill", "pod"], "{u:?}");
+        for word in ["IPv6", "eBPF", "kafka", "K8S"] {
+            assert_eq!(humps(word), None, "{word}");
+        }
     }
 
     #[test]

@@ -11,11 +11,11 @@ use crate::common::*;
 
 /// The levels reached by `commonplace eval-search` on the fixture (equal scores rank the same
 /// on every build): `queries.toml` mean nDCG@10 0.964, recall@20 0.973; `queries-round2.toml`
-/// (error messages, identifiers, operator shorthand) 0.886 and 0.893. A ranking change that
+/// (error messages, identifiers, operator shorthand) 0.883 and 0.900. A ranking change that
 /// falls below fails CI.
 const LEVELS: [(&str, usize, f64, f64); 2] = [
     ("queries.toml", 25, 0.960, 0.965),
-    ("queries-round2.toml", 20, 0.880, 0.885),
+    ("queries-round2.toml", 20, 0.878, 0.895),
 ];
 
 #[test]
