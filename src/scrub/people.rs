@@ -840,21 +840,28 @@ impl PeopleDetector {
         {
             return initials_ok && !self.unit_words.contains(&value.to_lowercase());
         }
-        words.iter().all(|w| {
-            let l = w.to_lowercase();
+        let plain = |w: &str, l: &str| {
             let letters = w.chars().any(char::is_alphabetic)
                 && w.chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '-'))
                 && !w.starts_with(['.', '-'])
                 && !w.ends_with(['.', '-']);
             // A hyphen in a lower-case word is a slug (`us-east`) unless it is a name.
-            let slug = w.contains('-') && !self.hyphen_name(&l);
-            letters
-                && !slug
-                && !self.unit_words.contains(&l)
-                && (self.is_name(&l) && !self.never.contains(&l)
-                    || !(self.english.contains(&l) || self.never.contains(&l)))
+            let slug = w.contains('-') && !self.hyphen_name(l);
+            letters && !slug && !self.unit_words.contains(l) && !self.never.contains(l)
+        };
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let name_like = |l: &str| self.is_name(l) || self.hyphen_name(l);
+        words.iter().zip(&lower).all(|(w, l)| {
+            plain(w, l) && (self.is_name(l) || !self.english.contains(l.as_str()))
         })
+            // "Temperance Adebayo-Shaw": in a column of people, a capitalised ordinary
+            // word beside a name is a given name that is also a word (Temperance, Faith).
+            || (words.len() >= 2
+                && words.iter().zip(&lower).all(|(w, l)| {
+                    plain(w, l) && w.starts_with(|c: char| c.is_uppercase())
+                })
+                && lower.iter().any(|l| name_like(l) && !self.english.contains(l.as_str())))
     }
 
     fn strong_context_before(&self, text: &str, tokens: &[Token], flags: &[u16], i: usize) -> bool {
@@ -1963,6 +1970,13 @@ mod tests {
                 "| Action | Owner | Reviewer |\n|---|---|---|\n| Letter | Cressida Blackwood (Treasury) | Ilse Marsh |\n"
             ),
             "| Action | Owner | Reviewer |\n|---|---|---|\n| Letter | Person A (Treasury) | Person B |\n"
+        );
+        // A given name that is also an ordinary word, beside a surname, in an owner column.
+        assert_eq!(
+            scrub(
+                "| Role | Assignee |\n|---|---|\n| Ops | Temperance Adebayo-Shaw |\n| Docs | Release Notes |\n"
+            ),
+            "| Role | Assignee |\n|---|---|\n| Ops | Person A |\n| Docs | Release Notes |\n"
         );
     }
 
