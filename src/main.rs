@@ -84,6 +84,11 @@ enum Command {
         /// Print the findings as JSON lines after the text, to standard error.
         #[arg(long)]
         json: bool,
+        /// Read standard input as a Markdown postmortem, fill a draft from it exactly as the
+        /// Markdown import does, scrub every field as a submission is scrubbed and print the
+        /// scrubbed draft as JSON (findings to standard error with `--json`).
+        #[arg(long)]
+        markdown: bool,
     },
     /// Measure the scrubber on a labelled corpus: recall, retention, false positives, speed.
     EvalRedaction {
@@ -449,7 +454,11 @@ async fn main() -> anyhow::Result<()> {
             println!("{plain}");
             Ok(())
         }
-        Command::Scrub { profile, json } => scrub(profile, json),
+        Command::Scrub {
+            profile,
+            json,
+            markdown,
+        } => scrub(profile, json, markdown),
         Command::EvalRedaction {
             corpus,
             peers,
@@ -569,7 +578,7 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn scrub(profile: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+fn scrub(profile: Option<PathBuf>, json: bool, markdown: bool) -> anyhow::Result<()> {
     let profile: IdentityProfile = match profile {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
@@ -580,6 +589,9 @@ fn scrub(profile: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
         None => IdentityProfile::default(),
     };
     let engine = Scrubber::bundled()?;
+    if markdown {
+        return scrub_markdown(&engine, &profile, json);
+    }
     let mut session = engine.session(&profile);
     let stdin = std::io::stdin();
     let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
@@ -614,6 +626,32 @@ fn scrub(profile: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     }
     out.flush()?;
     findings_out.flush()?;
+    Ok(())
+}
+
+/// The Markdown import followed by the submission scrub, without a database: what a submitter
+/// would see in the preview if they confirmed the draft unchanged. Lets the red-team check
+/// (eval/redaction/redteam/check.py --markdown) look at every field the import fills.
+fn scrub_markdown(engine: &Scrubber, profile: &IdentityProfile, json: bool) -> anyhow::Result<()> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    let draft = intake::markdown::draft_from_markdown(&text)?.draft;
+    // Submitting validates first (it normalises taxonomy aliases); a draft that is not yet
+    // complete is scrubbed as it stands, as the preview would after the submitter fills it in.
+    let submission = validate_submission(draft.clone(), Taxonomy::bundled()).unwrap_or(draft);
+    let outcome = engine.scrub_submission(&submission, profile, &[]);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, outcome.scrubbed.content())?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    if json {
+        let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+        for f in &outcome.findings {
+            serde_json::to_writer(&mut err, f)?;
+            err.write_all(b"\n")?;
+        }
+        err.flush()?;
+    }
     Ok(())
 }
 

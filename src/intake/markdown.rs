@@ -695,7 +695,7 @@ impl Reader<'_> {
         static OWNER: OnceLock<Regex> = OnceLock::new();
         static STATUS: OnceLock<Regex> = OnceLock::new();
         let owner = OWNER.get_or_init(|| {
-            regex(r"(?i)^(?:owners?|assignee|assigned to|who|responsible|dri|team|lead)$")
+            regex(r"(?i)^(?:owners?|assignee|assigned to|who|responsible|dri|team|lead|reviewers?|approvers?)$")
         });
         let status_header = STATUS.get_or_init(|| regex(r"(?i)^(?:status|state|done\??)$"));
         let mut parts = Vec::new();
@@ -1228,8 +1228,14 @@ fn tidy(text: &str) -> String {
     out.trim().to_string()
 }
 
+/// Joins the lines of an entry, leaving the spacing inside each line alone: an error message
+/// quoted in code (`FATAL:  number of requested standby connections`) must stay verbatim.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn strip_list_marker(item: &str) -> &str {

@@ -99,6 +99,9 @@ pub struct Scrubber {
     packs: Packs,
     /// Lower-cased technology names and aliases that must survive the hostname rule.
     allowed_terms: rustc_hash::FxHashSet<String>,
+    /// Each technology id with its label and aliases: a tag whose name is the submitting
+    /// organisation is dropped from its report.
+    technology_names: rustc_hash::FxHashMap<String, Vec<String>>,
     people: PeopleDetector,
     /// Compiled profiles of recently seen organisations (a 10,000-term profile takes far
     /// longer to compile than a report takes to scrub).
@@ -156,17 +159,26 @@ impl Scrubber {
 
     pub fn new(packs: Packs, taxonomy: &Taxonomy) -> Result<Scrubber, ScrubError> {
         let mut allowed_terms = rustc_hash::FxHashSet::default();
+        let mut technology_names = rustc_hash::FxHashMap::default();
         for t in &taxonomy.technologies {
             allowed_terms.insert(t.id.to_lowercase());
             allowed_terms.insert(t.label.to_lowercase());
             for a in &t.aliases {
                 allowed_terms.insert(a.to_lowercase());
             }
+            // "GitLab (incl. GitLab CI)": the name is the part before the note.
+            let label = t.label.split(" (").next().unwrap_or(&t.label);
+            let names = std::iter::once(label)
+                .chain(t.aliases.iter().map(String::as_str))
+                .map(str::to_string)
+                .collect();
+            technology_names.insert(t.id.clone(), names);
         }
         let people = PeopleDetector::bundled(&allowed_terms)?;
         Ok(Scrubber {
             packs,
             allowed_terms,
+            technology_names,
             people,
             matchers: Default::default(),
         })
@@ -263,6 +275,24 @@ impl Scrubber {
     ) -> ScrubOutcome {
         let mut findings = Vec::new();
         let mut out = submission.clone();
+        // A report by GitLab tagged `gitlab` (the Markdown import tags every technology the
+        // text names, the organisation's own product among them) would name the organisation
+        // beside text that hides it: such a tag is dropped, with a finding for the preview.
+        let technologies = std::mem::take(&mut out.technologies);
+        for (i, t) in technologies.into_iter().enumerate() {
+            match self.technology_in_profile(&t.id, matcher) {
+                Some(kind) => findings.push(Finding {
+                    field: format!("technologies[{i}].id"),
+                    rule: "profile.technology".to_string(),
+                    kind: kind.to_string(),
+                    start: 0,
+                    end: 0,
+                    replacement: String::new(),
+                    original: Some(t.id),
+                }),
+                None => out.technologies.push(t),
+            }
+        }
         let mut run = |field: &str, value: &mut String| {
             let (text, mut found) = self.scrub_field(field, value, matcher, names, keep);
             *value = text;
@@ -305,6 +335,21 @@ impl Scrubber {
             scrubbed: ScrubbedSubmission(out),
             findings,
         }
+    }
+
+    /// The profile kind (org, product, customer...) when a technology's id, name or an alias
+    /// is, in full, a term of the organisation's profile.
+    fn technology_in_profile(&self, id: &str, matcher: &ProfileMatcher) -> Option<&'static str> {
+        let names = self.technology_names.get(id);
+        std::iter::once(id)
+            .chain(names.into_iter().flatten().map(String::as_str))
+            .find_map(|name| {
+                matcher
+                    .find(name)
+                    .into_iter()
+                    .find(|m| m.start == 0 && m.end == name.len())
+                    .map(|m| m.target.kind)
+            })
     }
 
     fn scrub_field(
@@ -768,6 +813,18 @@ impl Scrubber {
                     Some(Transform::Speaker) => {}
                     Some(Transform::People) => {
                         for (s, e) in self.people.split_people_list(value) {
+                            out.push(Candidate::new(
+                                start + s,
+                                start + e,
+                                rule.kind,
+                                rule.id,
+                                priority + 1,
+                            ));
+                        }
+                        continue;
+                    }
+                    Some(Transform::Names) => {
+                        for (s, e) in list_items(value) {
                             out.push(Candidate::new(
                                 start + s,
                                 start + e,
@@ -1439,9 +1496,64 @@ fn letters(mut n: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The items of a list of names, as spans: split at commas, semicolons, " and " and " or ",
+/// so each company of "X, Y and Z" gets a placeholder of its own.
+fn list_items(value: &str) -> Vec<(usize, usize)> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let sep = if i == bytes.len() || matches!(bytes[i], b',' | b';') {
+            Some(1)
+        } else if bytes[i..].starts_with(b" and ") {
+            Some(5)
+        } else if bytes[i..].starts_with(b" or ") {
+            Some(4)
+        } else {
+            None
+        };
+        let Some(len) = sep else {
+            i += 1;
+            continue;
+        };
+        let item = &value[start..i];
+        // "and the Pellmore Gazette": the article stays in the text, as the suffix rule
+        // leaves it.
+        let item = item.trim_start();
+        let item = item.strip_prefix("the ").unwrap_or(item);
+        let lead = (i - start) - item.len();
+        let trimmed = item.trim();
+        if !trimmed.is_empty() {
+            out.push((start + lead, start + lead + trimmed.len()));
+        }
+        i += len;
+        start = i;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_split_at_commas_and_conjunctions() {
+        let value = "Dunmore Coffee Roasters, Hartwell & Sons, and Kestrel Bay or the Velmora";
+        let items: Vec<&str> = list_items(value)
+            .into_iter()
+            .map(|(s, e)| &value[s..e])
+            .collect();
+        assert_eq!(
+            items,
+            [
+                "Dunmore Coffee Roasters",
+                "Hartwell & Sons",
+                "Kestrel Bay",
+                "Velmora"
+            ]
+        );
+    }
 
     /// The text as published with no identity profile.
     fn scrubbed(text: &str) -> String {
@@ -1453,6 +1565,43 @@ mod tests {
 
     fn engine() -> Arc<Scrubber> {
         Scrubber::bundled().expect("bundled packs compile")
+    }
+
+    /// A technology tag that is the organisation itself goes; other tags stay.
+    #[test]
+    fn technology_tag_naming_the_organisation_is_dropped() {
+        let mut sub: Submission =
+            serde_json::from_str(include_str!("../../tests/fixtures/submission.json"))
+                .expect("fixture");
+        sub.technologies = vec![
+            crate::domain::submission::TechnologyUse {
+                id: "gitlab".into(),
+                version: None,
+            },
+            crate::domain::submission::TechnologyUse {
+                id: "postgresql".into(),
+                version: Some("15".into()),
+            },
+        ];
+        let profile = IdentityProfile {
+            name: "GitLab Inc.".into(),
+            aliases: vec!["GitLab".into()],
+            ..Default::default()
+        };
+        let outcome = engine().scrub_submission(&sub, &profile, &[]);
+        let ids: Vec<&str> = outcome
+            .scrubbed
+            .content()
+            .technologies
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(ids, ["postgresql"]);
+        assert!(outcome.findings.iter().any(|f| f.field == "technologies[0].id"
+            && f.original.as_deref() == Some("gitlab")));
+        // Without the profile term the tag stays.
+        let outcome = engine().scrub_submission(&sub, &IdentityProfile::default(), &[]);
+        assert_eq!(outcome.scrubbed.content().technologies.len(), 2);
     }
 
     /// Every example in every rule pack: the rule alone must turn input into expected.

@@ -111,6 +111,9 @@ pub enum Transform {
     Count,
     /// A list of people (`Attendees: A, B and C`) yields one finding per name.
     People,
+    /// A list of other names (`Dunmore Coffee Roasters and Kestrel Bay Surf School`) yields
+    /// one finding per item, split at commas, semicolons, "and" and "or".
+    Names,
     /// The first capture group that matched is the value (rules with alternatives).
     Speaker,
 }
@@ -229,6 +232,7 @@ impl Packs {
                     Some("scale") => Some(Transform::Scale),
                     Some("count") => Some(Transform::Count),
                     Some("people") => Some(Transform::People),
+                    Some("names") => Some(Transform::Names),
                     Some("speaker") => Some(Transform::Speaker),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(

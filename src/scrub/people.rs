@@ -488,7 +488,26 @@ impl PeopleDetector {
                         && !never_name
                         && self.unknown_word_bits(f, first)
                         && self.unknown_word_bits(sf, second);
+                    // "Jane Doe": a clear given name and a capitalised ordinary word, alone
+                    // as a pair of capitalised words. Only a pair: in "Costa Serena Resorts
+                    // (Magdalena)" the words around "Serena Resorts" make it a company's name.
+                    let ordinary_surname = end_tok == i + 1
+                        && !never_name
+                        && f & BIT_AMBIGUOUS == 0
+                        && self.is_clear_name_bits(f, first)
+                        && sf & BIT_ENGLISH != 0
+                        && sf & (BIT_UNIT | BIT_NEVER) == 0
+                        && !self.technology.contains(second.as_ref())
+                        && !tokens.get(end_tok + 1).is_some_and(|n| {
+                            n.title && only_space_between(text, tokens[end_tok].end, n.start)
+                        })
+                        && !i.checked_sub(1).is_some_and(|p| {
+                            tokens[p].title && only_space_between(text, tokens[p].end, t.start)
+                        })
+                        && !heading_line(text, t.start)
+                        && !self.is_company_name(&text[t.start..tokens[end_tok].core_end]);
                     if first_given && second_ok && (clear || weak)
+                        || ordinary_surname
                         || unknown_with_context
                         || (sf & BIT_SURNAME != 0 && self.is_clear_name_bits(f, first))
                         || (first_given && second_clear_surname)
@@ -743,8 +762,20 @@ impl PeopleDetector {
             "who",
             "responsible",
             "dri",
+            "reviewer",
+            "approver",
         ];
-        column_cells(text, HEADERS, |cell| self.owner_value(cell, true))
+        // "Cressida Blackwood (Treasury)": the team in brackets is not part of the name.
+        fn core(cell: &str) -> &str {
+            match cell.find(" (") {
+                Some(i) if cell.ends_with(')') => cell[..i].trim_end(),
+                _ => cell,
+            }
+        }
+        column_cells(text, HEADERS, |cell| self.owner_value(core(cell), true))
+            .into_iter()
+            .map(|(a, b)| (a, a + core(&text[a..b]).len()))
+            .collect()
     }
 
     /// The owner in brackets at the end of an action item: `- [ ] Add alerting (lpemberton)
@@ -809,21 +840,28 @@ impl PeopleDetector {
         {
             return initials_ok && !self.unit_words.contains(&value.to_lowercase());
         }
-        words.iter().all(|w| {
-            let l = w.to_lowercase();
+        let plain = |w: &str, l: &str| {
             let letters = w.chars().any(char::is_alphabetic)
                 && w.chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '-'))
                 && !w.starts_with(['.', '-'])
                 && !w.ends_with(['.', '-']);
             // A hyphen in a lower-case word is a slug (`us-east`) unless it is a name.
-            let slug = w.contains('-') && !self.hyphen_name(&l);
-            letters
-                && !slug
-                && !self.unit_words.contains(&l)
-                && (self.is_name(&l) && !self.never.contains(&l)
-                    || !(self.english.contains(&l) || self.never.contains(&l)))
+            let slug = w.contains('-') && !self.hyphen_name(l);
+            letters && !slug && !self.unit_words.contains(l) && !self.never.contains(l)
+        };
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let name_like = |l: &str| self.is_name(l) || self.hyphen_name(l);
+        words.iter().zip(&lower).all(|(w, l)| {
+            plain(w, l) && (self.is_name(l) || !self.english.contains(l.as_str()))
         })
+            // "Temperance Adebayo-Shaw": in a column of people, a capitalised ordinary
+            // word beside a name is a given name that is also a word (Temperance, Faith).
+            || (words.len() >= 2
+                && words.iter().zip(&lower).all(|(w, l)| {
+                    plain(w, l) && w.starts_with(|c: char| c.is_uppercase())
+                })
+                && lower.iter().any(|l| name_like(l) && !self.english.contains(l.as_str())))
     }
 
     fn strong_context_before(&self, text: &str, tokens: &[Token], flags: &[u16], i: usize) -> bool {
@@ -1903,6 +1941,19 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_before_an_ordinary_word_is_a_full_name() {
+        assert_eq!(
+            scrub("Jane Doe approved the rollback."),
+            "Person A approved the rollback."
+        );
+        // Part of a longer capitalised run: a company, not a person.
+        assert_eq!(
+            scrub("Costa Serena Resorts (Magdalena) TRIP-5217"),
+            "Company A (Person A) TICKET-1"
+        );
+    }
+
+    #[test]
     fn owner_columns_and_trailing_owners() {
         let table = "| Action | Who | When |\n| --- | --- | --- |\n| Add alerts | awright | soon |\n| Rotate keys | RC | soon |\n| Fix paging | Pat | soon |\n| Docs | TBD | soon |\n";
         assert_eq!(
@@ -1912,6 +1963,20 @@ mod tests {
         assert_eq!(
             scrub("- [ ] Add jitter (lpemberton) SAT-5621\n- Upgrade Kafka (optional)\n"),
             "- [ ] Add jitter (Person A) TICKET-1\n- Upgrade Kafka (optional)\n"
+        );
+        // A team in brackets after the owner stays; a reviewer column is read like an owner's.
+        assert_eq!(
+            scrub(
+                "| Action | Owner | Reviewer |\n|---|---|---|\n| Letter | Cressida Blackwood (Treasury) | Ilse Marsh |\n"
+            ),
+            "| Action | Owner | Reviewer |\n|---|---|---|\n| Letter | Person A (Treasury) | Person B |\n"
+        );
+        // A given name that is also an ordinary word, beside a surname, in an owner column.
+        assert_eq!(
+            scrub(
+                "| Role | Assignee |\n|---|---|\n| Ops | Temperance Adebayo-Shaw |\n| Docs | Release Notes |\n"
+            ),
+            "| Role | Assignee |\n|---|---|\n| Ops | Person A |\n| Docs | Release Notes |\n"
         );
     }
 

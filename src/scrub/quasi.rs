@@ -45,7 +45,7 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
         Transform::Scale => band(value, 1000.0).map(Generalised::Fixed),
         // People served or employed identify from a hundred: "707 new user accounts".
         Transform::Count => band(value, 100.0).map(Generalised::Fixed),
-        Transform::People | Transform::Speaker => None,
+        Transform::People | Transform::Names | Transform::Speaker => None,
     }
 }
 

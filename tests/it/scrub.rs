@@ -141,9 +141,34 @@ struct RedTeamExpect {
     known_leak: Vec<String>,
 }
 
+/// Every string of a scrubbed submission, fields separated by a blank line so that no value
+/// can be matched across two fields.
+fn submission_text(submission: &Submission) -> String {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &serde_json::to_value(submission).expect("submission serialises"),
+        &mut out,
+    );
+    out.join("\n\n")
+}
+
+/// Red-team texts from this number on are Markdown postmortems written for the Markdown
+/// import (round 5): they are also asserted through the import and the submission scrub.
+const FIRST_MARKDOWN_REDTEAM_TEXT: &str = "81";
+
 /// The red-team texts in eval/redaction/redteam/, written in the styles of public incident
 /// write-ups rather than generated from the evaluation corpus's templates: no value listed
 /// under `leak` survives (as a word, in any case), and every `keep` string does, verbatim.
+/// Round 5's Markdown postmortems are checked a second time through the Markdown import,
+/// over every field it fills (a leak in an action item or a timeline entry counts).
 #[test]
 fn redteam_texts_leak_nothing_listed() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/eval/redaction/redteam");
@@ -170,16 +195,34 @@ fn redteam_texts_leak_nothing_listed() {
             !expect.leak.is_empty() && !expect.keep.is_empty(),
             "{name}: empty leak or keep list"
         );
-        let (out, _) = engine.scrub_text(&read(".md"), &profile);
-        let out = out.as_str();
-        for value in &expect.leak {
-            if words_contain(out, value) {
-                failures.push(format!("{name}: `{value}` leaks"));
-            }
+        let text = read(".md");
+        let (out, _) = engine.scrub_text(&text, &profile);
+        let mut outputs = vec![("text", out.into_string())];
+        if name.as_str() >= FIRST_MARKDOWN_REDTEAM_TEXT {
+            let draft = commonplace::intake::markdown::draft_from_markdown(&text)
+                .unwrap_or_else(|e| panic!("{name}: import failed: {e}"))
+                .draft;
+            let submission = commonplace::domain::validate_submission(
+                draft.clone(),
+                commonplace::domain::Taxonomy::bundled(),
+            )
+            .unwrap_or(draft);
+            let outcome = engine.scrub_submission(&submission, &profile, &[]);
+            outputs.push((
+                "markdown import",
+                submission_text(outcome.scrubbed.content()),
+            ));
         }
-        for value in &expect.keep {
-            if !out.contains(value.as_str()) {
-                failures.push(format!("{name}: `{value}` was lost"));
+        for (path, out) in &outputs {
+            for value in &expect.leak {
+                if words_contain(out, value) {
+                    failures.push(format!("{name} ({path}): `{value}` leaks"));
+                }
+            }
+            for value in &expect.keep {
+                if !out.contains(value.as_str()) {
+                    failures.push(format!("{name} ({path}): `{value}` was lost"));
+                }
             }
         }
     }

@@ -497,3 +497,17 @@ fn a_sentence_wrapped_over_lines_is_one_sentence() {
     let at = text.find("list").expect("offset");
     assert_eq!(sentence_around(text, at), "a list item");
 }
+
+/// A timeline entry is joined onto one line, but spacing inside a line is the writer's: an
+/// error message quoted in code keeps its double space.
+#[test]
+fn timeline_entries_keep_spacing_inside_code() {
+    let text = "# Replica rebuild\n\n## Timeline\n\n- 23:00 UTC replica rebuild fails:\n  `FATAL:  number of requested standby connections exceeds max_wal_senders`\n- 23:10 UTC raised `max_wal_senders`\n";
+    let import = read(text, today()).expect("reads");
+    let entries = timeline(&import);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(
+        entries[0].1,
+        "replica rebuild fails: `FATAL:  number of requested standby connections exceeds max_wal_senders`"
+    );
+}
