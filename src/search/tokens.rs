@@ -28,7 +28,7 @@ fn is_joiner(c: char) -> bool {
 /// The index's analyser: identifier-aware splitting, long tokens dropped, lower case, English
 /// stems (the stemmer leaves joined tokens' inner parts alone: it only looks at the end).
 pub(crate) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(IdentifierTokenizer)
+    TextAnalyzer::builder(IdentifierTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
@@ -40,50 +40,63 @@ pub(crate) fn is_joined(token: &Token) -> bool {
     token.position_length > 1
 }
 
+/// Keeps its token buffer between texts: indexing calls it once per field of every report,
+/// and reusing the tokens' strings saves an allocation per word.
 #[derive(Clone, Default)]
-pub(crate) struct IdentifierTokenizer;
+pub(crate) struct IdentifierTokenizer {
+    tokens: Vec<Token>,
+}
 
-pub(crate) struct IdentifierTokens {
-    tokens: std::vec::IntoIter<Token>,
-    current: Token,
+pub(crate) struct IdentifierTokens<'a> {
+    /// The whole buffer (never empty); the first `len` slots are this text's tokens.
+    tokens: &'a mut [Token],
+    len: usize,
+    next: usize,
 }
 
 impl Tokenizer for IdentifierTokenizer {
-    type TokenStream<'a> = IdentifierTokens;
+    type TokenStream<'a> = IdentifierTokens<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> IdentifierTokens {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IdentifierTokens<'a> {
+        let len = split(text, &mut self.tokens);
         IdentifierTokens {
-            tokens: split(text).into_iter(),
-            current: Token::default(),
+            tokens: &mut self.tokens,
+            len,
+            next: 0,
         }
     }
 }
 
-impl TokenStream for IdentifierTokens {
+impl TokenStream for IdentifierTokens<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(token) => {
-                self.current = token;
-                true
-            }
-            None => false,
+        if self.next < self.len {
+            self.next += 1;
+            true
+        } else {
+            false
         }
     }
 
+    // Callers read the token only after `advance` said there is one; before that, or on an
+    // empty text, they get the first slot's leftovers rather than a panic.
     fn token(&self) -> &Token {
-        &self.current
+        &self.tokens[self.next.saturating_sub(1)]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        &mut self.tokens[self.next.saturating_sub(1)]
     }
 }
 
 /// Words (alphanumeric runs, as tantivy's simple tokenizer finds them) in order, each joined
-/// identifier's token right after its last part.
-fn split(text: &str) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
-    // The current identifier: index of its first part's token and how many parts it has.
+/// identifier's token right after its last part, written over `tokens` from the start (the
+/// slots beyond the returned count are stale). Always leaves at least one slot.
+fn split(text: &str, tokens: &mut Vec<Token>) -> usize {
+    if tokens.is_empty() {
+        tokens.push(Token::default());
+    }
+    let mut n = 0;
+    // The current identifier: slot of its first part and how many parts it has.
     let mut joined_from = 0;
     let mut parts = 0usize;
     let mut position = 0usize;
@@ -103,45 +116,54 @@ fn split(text: &str) -> Vec<Token> {
         }
         // Joined to the previous word by exactly one joiner character?
         let joined = previous_end.is_some_and(|end| {
-            let between = &text[end..from];
-            between.chars().count() == 1 && between.chars().all(is_joiner)
+            let mut between = text[end..from].chars();
+            between.next().is_some_and(is_joiner) && between.next().is_none()
         });
         if !joined {
-            close(text, &mut tokens, joined_from, parts);
-            joined_from = tokens.len();
+            close(text, tokens, &mut n, joined_from, parts);
+            joined_from = n;
             parts = 0;
         }
-        tokens.push(Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: text[from..to].to_string(),
-            position_length: 1,
-        });
+        put(tokens, &mut n, text, from, to, position, 1);
         position += 1;
         parts += 1;
         previous_end = Some(to);
     }
-    close(text, &mut tokens, joined_from, parts);
-    tokens
+    close(text, tokens, &mut n, joined_from, parts);
+    n
 }
 
-/// Adds the joined token of the identifier whose parts start at `tokens[first]`.
-fn close(text: &str, tokens: &mut Vec<Token>, first: usize, parts: usize) {
-    if !(2..=MAX_PARTS).contains(&parts) {
+/// Writes a token into slot `n`, reusing its string, and moves on.
+fn put(
+    tokens: &mut Vec<Token>,
+    n: &mut usize,
+    text: &str,
+    from: usize,
+    to: usize,
+    position: usize,
+    position_length: usize,
+) {
+    if *n == tokens.len() {
+        tokens.push(Token::default());
+    }
+    let t = &mut tokens[*n];
+    t.text.clear();
+    t.text.push_str(&text[from..to]);
+    t.offset_from = from;
+    t.offset_to = to;
+    t.position = position;
+    t.position_length = position_length;
+    *n += 1;
+}
+
+/// Adds the joined token of the identifier whose `parts` parts start at slot `first`.
+fn close(text: &str, tokens: &mut Vec<Token>, n: &mut usize, first: usize, parts: usize) {
+    if !(2..=MAX_PARTS).contains(&parts) || *n == 0 {
         return;
     }
-    let (Some(head), Some(tail)) = (tokens.get(first), tokens.last()) else {
-        return;
-    };
-    let joined = Token {
-        offset_from: head.offset_from,
-        offset_to: tail.offset_to,
-        position: head.position,
-        text: text[head.offset_from..tail.offset_to].to_string(),
-        position_length: parts,
-    };
-    tokens.push(joined);
+    let (from, position) = (tokens[first].offset_from, tokens[first].position);
+    let to = tokens[*n - 1].offset_to;
+    put(tokens, n, text, from, to, position, parts);
 }
 
 #[cfg(test)]
@@ -197,6 +219,29 @@ mod tests {
         let words = texts("It failed. Then -- we retried, a__b and c.-d");
         assert!(words.iter().all(|t| t.2 == 1), "{words:?}");
         assert_eq!(words.len(), 10);
+    }
+
+    #[test]
+    fn a_reused_tokenizer_forgets_the_previous_text() {
+        let mut a = analyzer();
+        assert_eq!(texts("Seconds_Behind_Master rose sharply").len(), 6);
+        for text in ["", "  ", "x", "pay-db"] {
+            {
+                let mut stream = a.token_stream("Seconds_Behind_Master rose sharply");
+                while stream.advance() {}
+            }
+            let mut stream = a.token_stream(text);
+            let mut words = Vec::new();
+            while let Some(t) = stream.next() {
+                words.push(t.text.clone());
+            }
+            let expected: Vec<&str> = match text {
+                "x" => vec!["x"],
+                "pay-db" => vec!["pay", "db", "pay-db"],
+                _ => vec![],
+            };
+            assert_eq!(words, expected, "{text:?}");
+        }
     }
 
     #[test]
