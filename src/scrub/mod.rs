@@ -811,20 +811,15 @@ impl Scrubber {
                     // ordinary capitalised word that no name dictionary holds.
                     Some(Transform::Speaker) if self.people.is_label_word(value) => continue,
                     Some(Transform::Speaker) => {}
-                    Some(Transform::People) => {
-                        for (s, e) in self.people.split_people_list(value) {
-                            out.push(Candidate::new(
-                                start + s,
-                                start + e,
-                                rule.kind,
-                                rule.id,
-                                priority + 1,
-                            ));
-                        }
-                        continue;
-                    }
-                    Some(Transform::Names) => {
-                        for (s, e) in list_items(value) {
+                    // A list gets one candidate per item: people by the name splitter, other
+                    // names at commas and conjunctions.
+                    Some(list @ (Transform::People | Transform::Names)) => {
+                        let items = if list == Transform::People {
+                            self.people.split_people_list(value)
+                        } else {
+                            list_items(value)
+                        };
+                        for (s, e) in items {
                             out.push(Candidate::new(
                                 start + s,
                                 start + e,
