@@ -47,6 +47,9 @@ pub enum NoteKind {
     Missing,
     /// Part of a section could not be read into structured entries and stayed in the narrative.
     KeptInNarrative,
+    /// Part of the document was deliberately left out of the draft (front matter keys that
+    /// name people and internal records): confirm nothing the report needs is missing.
+    LeftOut,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -191,6 +194,7 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(text, options).into_offset_iter().collect();
     let headings = headings(&events);
+    let front = FrontMatter::read(&events);
     let mut reader = Reader {
         text,
         events: &events,
@@ -198,19 +202,33 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
         omitted: Vec::new(),
         today,
     };
-    let title_index = match headings.iter().position(|h| h.level == 1) {
-        Some(i) => i,
-        None if !headings.is_empty() => {
+    // The title: the top-level heading, else the front matter's title, else the first heading.
+    let title_index = headings.iter().position(|h| h.level == 1);
+    let title = match (title_index, front.as_ref().and_then(|f| f.title.clone())) {
+        (Some(i), _) => reader.title(&headings[i].text),
+        (None, Some(title)) => {
+            reader.note(
+                "title",
+                NoteKind::Guessed,
+                "the document has no top-level heading; the title was taken from its front matter",
+            );
+            reader.title(&title)
+        }
+        (None, None) if !headings.is_empty() => {
             reader.note(
                 "title",
                 NoteKind::Guessed,
                 "the document has no top-level heading; its first heading was taken as the title",
             );
-            0
+            reader.title(&headings[0].text)
         }
-        None => return Err(MarkdownError::NoTitle),
+        (None, None) => return Err(MarkdownError::NoTitle),
     };
-    let title = reader.title(&headings[title_index].text);
+    let title_index = match (title_index, &front) {
+        (None, Some(f)) if f.title.is_some() => None,
+        (None, _) => Some(0),
+        (some, _) => some,
+    };
     let sections = sections(&headings, title_index);
 
     // Content outside every section: before the first heading and right after the title.
@@ -218,24 +236,100 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
         .iter()
         .map(|s| headings[s.heading].range.clone())
         .collect();
-    boundaries.push(headings[title_index].range.clone());
+    if let Some(i) = title_index {
+        boundaries.push(headings[i].range.clone());
+    }
     boundaries.sort_by_key(|r| r.start);
     let mut preamble = String::new();
+    let body_start = front.as_ref().map_or(0, |f| f.range.end);
     let first_start = boundaries.first().map_or(text.len(), |r| r.start);
-    push_block(&mut preamble, &text[..first_start]);
-    let title_end = headings[title_index].range.end;
-    let after_title = boundaries
-        .iter()
-        .map(|r| r.start)
-        .find(|&s| s >= title_end)
-        .unwrap_or(text.len());
-    push_block(&mut preamble, &text[title_end..after_title]);
+    push_block(
+        &mut preamble,
+        &text[body_start.min(first_start)..first_start],
+    );
+    if let Some(i) = title_index {
+        let title_end = headings[i].range.end;
+        let after_title = boundaries
+            .iter()
+            .map(|r| r.start)
+            .find(|&s| s >= title_end)
+            .unwrap_or(text.len());
+        push_block(&mut preamble, &text[title_end..after_title]);
+    }
 
     let mut fields = Fields::default();
     for section in &sections {
         reader.section(section, &headings[section.heading], &mut fields);
     }
+    if let Some(front) = front {
+        reader.front_matter(front, &mut fields);
+    }
     Ok(reader.finish(title, preamble, fields))
+}
+
+/// YAML front matter (Jekyll, Hugo, incident tools' exports). Its title and summary can fill
+/// the draft; every other key (authors, commanders, incident ids, tags) stays out of it,
+/// because such keys mostly name people and internal records.
+struct FrontMatter {
+    range: Range<usize>,
+    title: Option<String>,
+    summary: Option<String>,
+    keys: Vec<String>,
+    raw: String,
+}
+
+impl FrontMatter {
+    fn read(events: &[(Event<'_>, Range<usize>)]) -> Option<FrontMatter> {
+        let mut range = None;
+        let mut raw = String::new();
+        for (event, span) in events {
+            match event {
+                Event::Start(Tag::MetadataBlock(_)) => range = Some(span.clone()),
+                Event::Text(t) if range.is_some() => raw.push_str(t),
+                Event::End(TagEnd::MetadataBlock(_)) => break,
+                _ if range.is_none() => return None,
+                _ => {}
+            }
+        }
+        let range = range?;
+        // A block that is not a YAML mapping is left to the narrative like any other text.
+        let docs = yaml_rust2::YamlLoader::load_from_str(&raw).ok()?;
+        let yaml_rust2::Yaml::Hash(map) = docs.into_iter().next()? else {
+            return None;
+        };
+        let mut front = FrontMatter {
+            range,
+            title: None,
+            summary: None,
+            keys: Vec::new(),
+            raw,
+        };
+        for (key, value) in map {
+            let Some(key) = yaml_scalar(&key) else {
+                continue;
+            };
+            let value = yaml_scalar(&value).filter(|v| !v.trim().is_empty());
+            match key.to_lowercase().as_str() {
+                "title" => front.title = value,
+                "summary" | "description" | "excerpt" | "abstract" | "tldr" | "tl;dr" => {
+                    front.summary = front.summary.or(value)
+                }
+                _ => front.keys.push(key),
+            }
+        }
+        Some(front)
+    }
+}
+
+fn yaml_scalar(value: &yaml_rust2::Yaml) -> Option<String> {
+    use yaml_rust2::Yaml;
+    match value {
+        Yaml::String(s) => Some(s.trim().to_string()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Real(r) => Some(r.clone()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 fn headings(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
@@ -275,18 +369,18 @@ fn headings(events: &[(Event<'_>, Range<usize>)]) -> Vec<Heading> {
 /// Splits the document into sections at the shallowest heading level below the title.
 /// Deeper headings stay in their parent section, except recognised sub-headings of a
 /// section whose rule splits them out.
-fn sections(headings: &[Heading], title_index: usize) -> Vec<Section> {
+fn sections(headings: &[Heading], title_index: Option<usize>) -> Vec<Section> {
     let section_level = headings
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != title_index)
+        .filter(|(i, _)| Some(*i) != title_index)
         .map(|(_, h)| h.level)
         .min()
         .unwrap_or(1);
     let mut starts: Vec<(usize, Option<Field>)> = Vec::new();
     let mut parent: Option<(Option<Field>, bool)> = None;
     for (i, h) in headings.iter().enumerate() {
-        if i == title_index {
+        if Some(i) == title_index {
             continue;
         }
         let rule = section_rule(&h.text);
@@ -305,7 +399,9 @@ fn sections(headings: &[Heading], title_index: usize) -> Vec<Section> {
         .iter()
         .map(|(i, _)| headings[*i].range.start)
         .collect();
-    boundaries.push(headings[title_index].range.start);
+    if let Some(i) = title_index {
+        boundaries.push(headings[i].range.start);
+    }
     boundaries.sort_unstable();
     starts
         .into_iter()
@@ -764,6 +860,33 @@ impl Reader<'_> {
         }
         out.push_str(&self.text[cursor.min(body.end)..body.end]);
         tidy(&out)
+    }
+
+    /// Takes the front matter's summary when no section gave one and leaves the rest out,
+    /// telling the submitter which keys were left out.
+    fn front_matter(&mut self, front: FrontMatter, fields: &mut Fields) {
+        if let Some(summary) = front.summary {
+            if fields.summary.trim().is_empty() {
+                fields.summary = summary;
+                fields.sources.push(("summary", "front matter".to_string()));
+            } else {
+                fields.narrative.insert(0, summary);
+            }
+        }
+        if let Some(title) = front.title {
+            self.omitted.push(title);
+        }
+        if !front.keys.is_empty() {
+            self.note(
+                "narrative",
+                NoteKind::LeftOut,
+                format!(
+                    "the front matter's other keys ({}) were left out of the draft; severity and dates were still read from them",
+                    front.keys.join(", ")
+                ),
+            );
+        }
+        self.omitted.push(front.raw);
     }
 
     fn finish(mut self, title: String, preamble: String, mut fields: Fields) -> Import {

@@ -28,6 +28,10 @@ const FIXTURES: &[(&str, &str)] = &[
         "odd-headings",
         include_str!("../../../tests/fixtures/markdown/odd-headings.md"),
     ),
+    (
+        "front-matter",
+        include_str!("../../../tests/fixtures/markdown/front-matter.md"),
+    ),
 ];
 
 fn today() -> NaiveDate {
@@ -455,6 +459,52 @@ fn every_fixture_draft_validates_once_required_text_is_present() {
             panic!("{name}: {errors:?}");
         }
     }
+}
+
+#[test]
+fn front_matter_gives_title_and_summary_and_nothing_else() {
+    let import = fixture("front-matter");
+    let d = &import.draft;
+    assert_eq!(d.title, "Webhook deliveries delayed for two hours");
+    assert!(
+        d.summary.starts_with("Webhook deliveries were delayed"),
+        "{}",
+        d.summary
+    );
+    assert_eq!(note(&import, "summary"), Some(NoteKind::Guessed));
+    assert_eq!(note(&import, "title"), Some(NoteKind::Guessed));
+    let left_out = import
+        .notes
+        .iter()
+        .find(|n| n.kind == NoteKind::LeftOut)
+        .expect("a note lists the keys left out");
+    assert!(left_out.message.contains("authors, incident_commander"));
+    // Authors, commanders and incident ids stay out of every text field of the draft.
+    let json = serde_json::to_string(d).expect("serialises");
+    for absent in ["Wilhelmina", "Fairbrother", "INC-4471", "---"] {
+        assert!(!json.contains(absent), "{absent} reached the draft: {json}");
+    }
+    // Severity and dates are still read from the front matter.
+    assert_eq!(d.severity, Severity::Sev2);
+    assert_eq!(d.period, "2025-Q1");
+    // The first section is a section, not the title.
+    assert!(
+        d.narrative.contains("The rolling restart") && d.narrative.contains("At 09:12 UTC"),
+        "{}",
+        d.narrative
+    );
+}
+
+#[test]
+fn front_matter_that_is_not_a_mapping_stays_in_the_text() {
+    let text = "---\njust a line of prose\n---\n\n# Outage\n\n## Summary\n\nThe cache fell over.\n";
+    let import = read(text, today()).expect("reads");
+    assert_eq!(import.draft.title, "Outage");
+    assert!(
+        import.notes.iter().all(|n| n.kind != NoteKind::LeftOut),
+        "{:?}",
+        import.notes
+    );
 }
 
 #[test]
