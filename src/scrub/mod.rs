@@ -521,6 +521,14 @@ impl Scrubber {
                     values.push((v.to_string(), c.kind, v.to_lowercase()));
                     rewrites.push(Some(g.clone()));
                 }
+                if c.kind == "scale"
+                    && let Some((figure, band)) = quasi::bare_figure(v)
+                    && figure != v
+                    && seen.insert(figure.to_string())
+                {
+                    values.push((figure.to_string(), c.kind, figure.to_string()));
+                    rewrites.push(Some(band));
+                }
             }
         }
         // The given name of a full name found once ("June Smirnov") is the same person when
@@ -655,6 +663,12 @@ impl Scrubber {
     /// Every pass's candidates over one text: rule packs, the profile, people, companies.
     fn candidates(&self, text: &str, profile: &ProfileMatcher) -> Vec<Candidate> {
         let mut candidates = self.rule_candidates(text);
+        // A name shaped like a company's (`Epic Games`) that is a technology vendor stays, as
+        // the dictionary pass keeps it; a role around it ("LinkedIn, one of our customers")
+        // and the organisation's own profile still take it.
+        candidates.retain(|c| {
+            !(c.rule == "collab.company-suffix" && self.people.is_technology(&text[c.start..c.end]))
+        });
         for m in profile.find(text) {
             let mut c = Candidate::new(m.start, m.end, m.target.kind, m.target.rule, 0);
             c.canonical = Some(m.target.canonical.clone());
@@ -705,6 +719,15 @@ impl Scrubber {
                 end,
                 "company",
                 "people.company-cell",
+                base + 1,
+            ));
+        }
+        for (start, end) in self.people.identifier_cells(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "identifier",
+                "people.identifier-cell",
                 base + 1,
             ));
         }
@@ -938,6 +961,7 @@ const PROPAGATED_KINDS: &[&str] = &[
     "ip",
     "term",
     "identifier",
+    "site",
 ];
 
 /// Values found earlier in the same report: (value, kind, canonical) and, for a generalised
@@ -966,6 +990,16 @@ impl KnownValues {
                 };
                 self.values.push((v.to_string(), c.kind, canonical));
                 self.rewrites.push(c.generalised.clone());
+            }
+            if c.kind == "scale"
+                && c.generalised.is_some()
+                && let Some((figure, band)) = quasi::bare_figure(v)
+                && figure != v
+                && self.seen.insert(figure.to_string())
+            {
+                self.values
+                    .push((figure.to_string(), c.kind, figure.to_string()));
+                self.rewrites.push(Some(band));
             }
         }
     }

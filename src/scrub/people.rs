@@ -542,7 +542,17 @@ impl PeopleDetector {
                         || (i > 0
                             && only_space_between(text, tokens[i - 1].end, t.start)
                             && self.technology.contains(lower[i - 1].as_ref()));
-                    (f & BIT_AMBIGUOUS == 0 && !product) || weak || after
+                    // "Cloudflare Waiting Room enabled": an ordinary-word name after a
+                    // capitalised ordinary word is the end of a longer name, not a person.
+                    let named_thing = f & BIT_AMBIGUOUS != 0
+                        && i.checked_sub(1).is_some_and(|p| {
+                            tokens[p].title
+                                && only_space_between(text, tokens[p].end, t.start)
+                                && flags[p] & BIT_ENGLISH != 0
+                                && !self.is_name_bits(flags[p], &lower[p])
+                                && !sentence_start(text, tokens[p].start)
+                        });
+                    (f & BIT_AMBIGUOUS == 0 && !product) || weak || (after && !named_thing)
                 } else {
                     // An unknown capitalised word right after a strong cue ("paged Zbigniew")
                     // or right before a person's verb ("Venkat hands over").
@@ -931,6 +941,21 @@ impl PeopleDetector {
         let Some(next) = tokens.get(i + 1) else {
             return false;
         };
+        // A role in brackets between the name and its verb: "Yusra Qadri (security
+        // engineering) finds the expired certificate".
+        if text[tokens[i].end..].starts_with(" (")
+            && let Some(close) = text[tokens[i].end..]
+                .char_indices()
+                .take(64)
+                .take_while(|&(_, c)| c != '\n')
+                .find(|&(_, c)| c == ')')
+                .map(|(k, _)| tokens[i].end + k + 1)
+        {
+            let j = tokens.partition_point(|t| t.start < close);
+            return tokens
+                .get(j)
+                .is_some_and(|t| near(text, close, t.start) && flags[j] & BIT_AFTER != 0);
+        }
         if !near(text, tokens[i].end, next.start) {
             return false;
         }
@@ -1116,6 +1141,71 @@ impl PeopleDetector {
         column_cells(text, HEADERS, |cell| self.company_cell(cell))
     }
 
+    /// Whether `name` is a technology or a technology vendor (`Epic Games`, `Cloudflare`):
+    /// named as such, it stays (scrubbers/dict/tech-vendors.txt).
+    pub fn is_technology(&self, name: &str) -> bool {
+        self.technology.contains(&name.trim().to_lowercase())
+    }
+
+    /// The cells of an identifier column (`| PNR |`, `| Flight |`, `| IMEI |`, `| Order id |`)
+    /// of a Markdown table: each names one booking, flight, device or order of the
+    /// organisation. Only values with a digit and no space are taken.
+    pub fn identifier_cells(&self, text: &str) -> Vec<(usize, usize)> {
+        const HEADERS: &[&str] = &[
+            "pnr",
+            "booking",
+            "booking ref",
+            "booking reference",
+            "record locator",
+            "reservation",
+            "flight",
+            "flight no",
+            "flight no.",
+            "flight number",
+            "imei",
+            "imsi",
+            "iccid",
+            "msisdn",
+            "vin",
+            "serial",
+            "serial number",
+            "device",
+            "device id",
+            "order",
+            "order id",
+            "order number",
+            "account id",
+            "account number",
+            "customer id",
+            "user id",
+            "subscriber",
+            "subscriber id",
+        ];
+        if !text.contains('|') {
+            return Vec::new();
+        }
+        const MARKUP: [char; 3] = ['*', '_', '`'];
+        let identifier = |cell: &str| {
+            let cell = cell.trim_matches(MARKUP);
+            let digits_only = cell.bytes().all(|b| b.is_ascii_digit());
+            let numeric = cell.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            // A year, a count or a version is not an identifier; five digits and more are.
+            (4..=40).contains(&cell.len())
+                && !cell.contains(char::is_whitespace)
+                && cell.bytes().any(|b| b.is_ascii_digit())
+                && (!numeric || (digits_only && cell.len() >= 5))
+        };
+        column_cells(text, HEADERS, identifier)
+            .into_iter()
+            .map(|(a, b)| {
+                let cell = &text[a..b];
+                let lead = cell.len() - cell.trim_start_matches(MARKUP).len();
+                let trail = cell.len() - cell.trim_end_matches(MARKUP).len();
+                (a + lead, b - trail)
+            })
+            .collect()
+    }
+
     /// A capitalised name of one to six words with a word in no dictionary: not a
     /// separator row, a total, "All other merchants" or a technology.
     fn company_cell(&self, value: &str) -> bool {
@@ -1186,10 +1276,12 @@ impl PeopleDetector {
         let window = before[from..].to_lowercase();
         // A title ("Connections at Scale") capitalises every word: a preposition
         // before it is no evidence.
-        let heading = heading_line(text, m.start());
+        // Nor before a vendor: "a cadence for Discord", "tools like
+        // Datadog" name the vendor as technology; a customer needs a role word.
+        let weak_ignored = heading_line(text, m.start()) || self.company_vendor[index];
         Some(self.company_context.iter().any(|c| {
             (window.ends_with(&format!(" {c}")) || window == *c)
-                && !(heading && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
+                && !(weak_ignored && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
         }))
     }
 
@@ -1562,28 +1654,39 @@ fn sentence_start(text: &str, start: usize) -> bool {
 /// table row ends the table.
 fn column_cells(text: &str, headers: &[&str], keep: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut column: Option<usize> = None;
+    // Every column whose header is listed, once a table's header row has been seen.
+    let mut columns: Option<Vec<usize>> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
         if !line.trim_start().starts_with('|') {
-            column = None;
+            columns = None;
             continue;
         }
         let cells = table_cells(line, line_start);
-        match column {
+        match &columns {
             None => {
-                column = cells.iter().position(|&(a, b)| {
-                    let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
-                    headers.contains(&h.as_str())
-                });
+                let found: Vec<usize> = cells
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &(a, b))| {
+                        let h = text[a..b].trim_matches(['*', '_', ' ']).to_lowercase();
+                        headers.contains(&h.as_str())
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                // A header row without a listed column still opens the table: its rows
+                // are not headers.
+                columns = Some(found);
             }
-            Some(col) => {
-                if let Some(&(a, b)) = cells.get(col)
-                    && keep(&text[a..b])
-                {
-                    out.push((a, b));
+            Some(cols) => {
+                for &col in cols {
+                    if let Some(&(a, b)) = cells.get(col)
+                        && keep(&text[a..b])
+                    {
+                        out.push((a, b));
+                    }
                 }
             }
         }
@@ -1925,6 +2028,51 @@ mod tests {
                 "| Merchant | Orders failed |\n|---|---|\n| Quaymoor Coffee Roasters | 97 |\n| All other merchants | 3 |\n"
             ),
             "| Merchant | Orders failed |\n|---|---|\n| Company A | 97 |\n| All other merchants | 3 |\n"
+        );
+    }
+
+    #[test]
+    fn identifier_columns_of_a_table() {
+        // Every identifier column, with markup trimmed; counts, years and words stay, and a
+        // value found in a cell is hidden in the prose too.
+        assert_eq!(
+            scrub(
+                "| PNR | Flight | Seats |\n| --- | --- | --- |\n| `QX7T2B` | ZQ214 | 2 |\n| none | 2024 | 1 |\n\nZQ214 held 74 minutes.\n"
+            ),
+            "| PNR | Flight | Seats |\n| --- | --- | --- |\n| `[id-1]` | [id-2] | 2 |\n| none | 2024 | 1 |\n\n[id-2] held 74 minutes.\n"
+        );
+    }
+
+    #[test]
+    fn a_name_with_its_role_in_brackets_before_the_verb() {
+        assert_eq!(
+            scrub("05:50 Yusra Qadri (security engineering) finds the expired certificate"),
+            "T+0:00 Person A (security engineering) finds the expired certificate"
+        );
+    }
+
+    #[test]
+    fn vendors_named_as_technology_stay() {
+        // A weak preposition before a vendor, a company-shaped vendor name, the end of a
+        // longer capitalised name: none is a company or a person.
+        assert_eq!(
+            scrub(
+                "A cadence for Discord; live on Steam and the Epic Games Store; Cloudflare Waiting Room enabled at 20:10."
+            ),
+            "A cadence for Discord; live on Steam and the Epic Games Store; Cloudflare Waiting Room enabled at T+0:00."
+        );
+        // A role word still makes a vendor a customer.
+        assert_eq!(
+            scrub("Our customer Discord reported it first."),
+            "Our customer Company A reported it first."
+        );
+    }
+
+    #[test]
+    fn a_banded_figure_is_banded_where_it_stands_alone() {
+        assert_eq!(
+            scrub("Players hit 384,212 at peak. The peak was 384,212 concurrent players."),
+            "Players hit over 100,000 at peak. The peak was over 100,000 concurrent players."
         );
     }
 

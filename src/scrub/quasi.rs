@@ -201,6 +201,24 @@ fn clock_minute(value: &str) -> Option<i64> {
     Some(hour * 60 + minute)
 }
 
+/// The grouped figure inside a banded value ("384,212" of "384,212 concurrent players") and
+/// its band, so the same figure written alone elsewhere ("peaked at 384,212") is banded too.
+/// Only figures of five digits and more: shorter ones recur by chance.
+pub fn bare_figure(value: &str) -> Option<(&str, Generalised)> {
+    let start = value.find(|c: char| c.is_ascii_digit())?;
+    let rest = &value[start..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ','))
+        .unwrap_or(rest.len());
+    let figure = rest[..len].trim_end_matches(',');
+    let digits = figure.bytes().filter(u8::is_ascii_digit).count();
+    let grouped = figure.contains(',') && figure.split(',').skip(1).all(|group| group.len() == 3);
+    if !grouped || digits < 5 {
+        return None;
+    }
+    band(figure, 1000.0).map(|b| (figure, Generalised::Fixed(b)))
+}
+
 /// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
 /// below `floor` (1,000 for most figures) the figure is not identifying and stays.
 fn band(value: &str, floor: f64) -> Option<String> {
