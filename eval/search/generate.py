@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Generates the search relevance fixture: eval/search/corpus.jsonl and eval/search/queries.toml.
+"""Generates the search relevance fixture: eval/search/corpus.jsonl and the judged query files
+(queries.toml, queries-round2.toml, queries-round3.toml).
 
 Reports are synthetic published postmortems in the submission JSON shape
 (tests/fixtures/submission.json) plus an "id". Each report comes from a scenario (what the
 incident was really about); queries are judged per scenario (0-3), so a judgment says
 "a report about X is this useful for query Q" and never names a single report by hand.
-Deterministic: `python3 eval/search/generate.py` rewrites both files identically.
+Deterministic: `python3 eval/search/generate.py` rewrites every file identically.
 """
 import json
 import random
@@ -426,6 +427,53 @@ QUERIES_ROUND2 = [
     ("ES unassigned shards", {}, {"elasticsearch-heap": 3}),
 ]
 
+# Round 3 (blind: written from the scenarios and the taxonomies only, before running them and
+# without reading the search code): how engineers search before a change. Aliases and
+# abbreviations, misspellings, natural-language questions, several technologies at once,
+# contributing-factor and category phrasing, and a few filtered queries.
+QUERIES_ROUND3 = [
+    # aliases and abbreviations
+    ("pg replication slot filled disk", {}, {"postgres-replication": 3, "mongodb-disk": 1}),
+    ("k8s node memory pressure evicted pods", {}, {"k8s-oom": 3, "hpa-scaling": 1}),
+    ("es circuit breaker fielddata", {}, {"elasticsearch-heap": 3}),
+    ("tf state drift recreated database", {}, {"terraform-destroy": 3}),
+    ("rmq memory alarm", {}, {"rabbitmq-backlog": 3}),
+    ("mongo replica set election storm", {}, {"mongodb-disk": 3, "etcd-split": 1}),
+    # misspellings
+    ("elasticsaerch mapping explosion", {}, {"elasticsearch-heap": 3}),
+    ("kakfa hot partition lag", {}, {"kafka-consumer-lag": 3, "redis-stampede": 1}),
+    ("certifcate renewal failed letsencrypt", {}, {"tls-expiry": 3}),
+    ("postgers autovacuum bloat", {}, {"postgres-slow-query": 3, "postgres-replication": 1}),
+    # natural-language questions
+    ("why did our redis cluster fail over during a deploy", {}, {"redis-stampede": 3, "mysql-replication": 1, "postgres-replication": 1}),
+    ("what happens when the database primary dies and a replica gets promoted", {},
+     {"mysql-replication": 3, "postgres-replication": 3, "mongodb-disk": 1, "etcd-split": 1}),
+    ("how did others handle a kubernetes control plane outage", {}, {"etcd-split": 3, "k8s-oom": 1, "hpa-scaling": 1}),
+    ("has anyone had pods unable to resolve service names", {}, {"dns": 3}),
+    ("why did all our cache keys expire at the same time", {}, {"redis-stampede": 3}),
+    # several technologies
+    ("patroni etcd postgres failover", {}, {"postgres-replication": 3, "etcd-split": 2, "mysql-replication": 1}),
+    ("java on k8s exit code 137", {}, {"k8s-oom": 3, "java-gc": 1}),
+    ("nginx ingress routed traffic to the wrong k8s service", {}, {"nginx-config": 3, "dns": 1}),
+    ("envoy istio retry policy", {}, {"retry-storm": 3}),
+    # contributing factors
+    ("config change without canary", {}, {"nginx-config": 3, "cloudflare-waf": 3, "dns": 2, "mysql-passing": 2, "k8s-oom": 1}),
+    ("no backoff or jitter", {}, {"retry-storm": 3, "redis-stampede": 2, "mysql-passing": 1}),
+    ("no alert until it was too late", {},
+     {"mongodb-disk": 2, "tls-expiry": 2, "postgres-replication": 2, "mysql-replication": 2, "kafka-consumer-lag": 1, "rabbitmq-backlog": 1}),
+    ("fat finger dangerous command in production", {}, {"terraform-destroy": 3}),
+    ("hot key overloaded a single shard", {}, {"redis-stampede": 3, "kafka-consumer-lag": 2}),
+    # categories
+    ("message queue backlog", {}, {"rabbitmq-backlog": 3, "kafka-consumer-lag": 3}),
+    ("load balancer misconfiguration", {}, {"nginx-config": 3, "terraform-destroy": 2, "dns": 1, "cloudflare-waf": 1}),
+    # filtered
+    ("replica lag", {"technology": "postgresql"}, {"postgres-replication": 3, "postgres-slow-query": 1}),
+    ("memory", {"technology": "java"}, {"k8s-oom": 3, "elasticsearch-heap": 3, "java-gc": 2}),
+    ("failover", {"technology": "db-relational", "severity": "sev1"}, {"mysql-replication": 3, "postgres-replication": 3, "redis-stampede": 1}),
+    ("rolled back", {"factor": "deploy-defect", "from": "2024-Q1", "to": "2025-Q4"},
+     {"mysql-passing": 3, "nginx-config": 3, "cloudflare-waf": 3, "k8s-oom": 1, "postgres-slow-query": 1}),
+]
+
 
 def passes(report, flt):
     tax_cat = {"mysql": "db-relational", "postgresql": "db-relational"}
@@ -466,7 +514,8 @@ def main():
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     write_queries(reports, QUERIES, "queries.toml", "q")
     write_queries(reports, QUERIES_ROUND2, "queries-round2.toml", "e")
-    print(f"{len(reports)} reports, {len(QUERIES)} + {len(QUERIES_ROUND2)} queries")
+    write_queries(reports, QUERIES_ROUND3, "queries-round3.toml", "b")
+    print(f"{len(reports)} reports, {len(QUERIES)} + {len(QUERIES_ROUND2)} + {len(QUERIES_ROUND3)} queries")
 
 
 def write_queries(reports, queries, name, prefix):
