@@ -256,6 +256,24 @@ fn plan(
         }
         claimed.extend(stems.iter().map(String::as_str));
     }
+    // Two words the reports also write as one match either way, as one unit.
+    for (a, b, word) in &u.compounds {
+        if claimed.contains(&a.as_str()) || claimed.contains(&b.as_str()) {
+            continue;
+        }
+        let apart = BooleanQuery::new(vec![
+            (Occur::Must, anywhere(f, a, fuzzy)),
+            (Occur::Must, anywhere(f, b, fuzzy)),
+        ]);
+        units.push(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(apart) as Box<dyn Query>),
+            (Occur::Should, anywhere(f, word, false)),
+        ])));
+        for t in [a, b, word] {
+            scorers.extend(field_scorers(f, t, 1.0, fuzzy && t != word));
+        }
+        claimed.extend([a.as_str(), b.as_str()]);
+    }
     for t in &u.terms {
         if !claimed.contains(&t.as_str()) {
             units.push(anywhere(f, t, fuzzy));
@@ -409,7 +427,9 @@ fn run_with(
     };
     let u = understand::understand(&q.text, &mut analyzer, known);
 
-    let snippet_terms = text_clauses(&f, &u.terms, &u.covered);
+    let mut highlighted = u.terms.clone();
+    highlighted.extend(u.compounds.iter().map(|(_, _, word)| word.clone()));
+    let snippet_terms = text_clauses(&f, &highlighted, &u.covered);
     let text_query: Option<Box<dyn Query>> = (!snippet_terms.is_empty())
         .then(|| Box::new(BooleanQuery::new(snippet_terms)) as Box<dyn Query>);
     // Phrase proximity only ranks: it never matches a document the units do not.

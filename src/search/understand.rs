@@ -48,6 +48,9 @@ pub(crate) struct Understanding {
     /// stores them whole: they rank reports carrying the exact identifier first, while
     /// their words alone decide what matches.
     pub joined: Vec<String>,
+    /// Two adjacent free words that the index also holds written as one (`fail over` and
+    /// `failover`, `roll back` and `rollback`): (first stem, second stem, stem of the word).
+    pub compounds: Vec<(String, String, String)>,
 }
 
 /// The query's words as (word as typed, stem) pairs, the word recovered from the token
@@ -229,6 +232,26 @@ pub(crate) fn understand(
         }
         u.terms.push(stem.clone());
     }
+    for pair in tokens.windows(2).enumerate() {
+        let (i, [(raw_a, a), (raw_b, b)]) = pair else {
+            continue;
+        };
+        if covered[i] || covered[i + 1] || is_stop_word(raw_a) || is_stop_word(raw_b) {
+            continue;
+        }
+        // "fail over" is written `failover`, "rolled back" `rollback`: the words as typed
+        // joined, else their stems joined, whichever the index has seen.
+        let word = [format!("{raw_a}{raw_b}"), format!("{a}{b}")]
+            .into_iter()
+            .filter_map(|w| {
+                let (mut typed, _) = stems(analyzer, &w);
+                (typed.len() == 1).then(|| typed.remove(0).1)
+            })
+            .find(|w| w != a && w != b && known(w));
+        if let Some(word) = word {
+            u.compounds.push((a.clone(), b.clone(), word));
+        }
+    }
     u
 }
 
@@ -240,6 +263,27 @@ mod tests {
         tantivy::tokenizer::TokenizerManager::default()
             .get("en_stem")
             .expect("en_stem")
+    }
+
+    #[test]
+    fn two_words_the_index_writes_as_one() {
+        let mut a = analyzer();
+        let u = understand("fail over", &mut a, |w| w == "failov");
+        assert_eq!(
+            u.compounds,
+            vec![("fail".to_string(), "over".to_string(), "failov".to_string())]
+        );
+        // Only when the index has the word, and only for words typed side by side.
+        assert!(
+            understand("fail over", &mut a, |_| false)
+                .compounds
+                .is_empty()
+        );
+        assert!(
+            understand("fail and then over", &mut a, |w| w == "failov")
+                .compounds
+                .is_empty()
+        );
     }
 
     #[test]

@@ -12,12 +12,12 @@ use crate::common::*;
 /// The levels reached by `commonplace eval-search` on the fixture (equal scores rank the same
 /// on every build): `queries.toml` mean nDCG@10 0.964, recall@20 0.973; `queries-round2.toml`
 /// (error messages, identifiers, operator shorthand) 0.883 and 0.900; `queries-round3.toml`
-/// (blind: aliases, misspellings, questions, factors, filters) 0.863 and 0.846. A ranking
+/// (blind: aliases, misspellings, questions, factors, filters) 0.871 and 0.846. A ranking
 /// change that falls below fails CI.
 const LEVELS: [(&str, usize, f64, f64); 3] = [
     ("queries.toml", 25, 0.960, 0.965),
     ("queries-round2.toml", 20, 0.878, 0.895),
-    ("queries-round3.toml", 30, 0.860, 0.840),
+    ("queries-round3.toml", 30, 0.868, 0.843),
 ];
 
 #[test]
