@@ -12,7 +12,7 @@ use crate::common::*;
 /// The levels reached by `commonplace eval-search` on the fixture (equal scores rank the same
 /// on every build): `queries.toml` mean nDCG@10 0.964, recall@20 0.973; `queries-round2.toml`
 /// (error messages, identifiers, operator shorthand) 0.883 and 0.900; `queries-round3.toml`
-/// (blind: aliases, misspellings, questions, factors, filters) 0.871 and 0.846. A ranking
+/// (blind: aliases, misspellings, questions, factors, filters) 0.874 and 0.846. A ranking
 /// change that falls below fails CI.
 const LEVELS: [(&str, usize, f64, f64); 3] = [
     ("queries.toml", 25, 0.960, 0.965),
