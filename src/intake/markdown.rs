@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -190,7 +190,8 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(text, options).into_offset_iter().collect();
     let headings = headings(&events);
@@ -280,22 +281,22 @@ struct FrontMatter {
 
 impl FrontMatter {
     fn read(events: &[(Event<'_>, Range<usize>)]) -> Option<FrontMatter> {
-        let mut range = None;
+        let mut block = None;
         let mut raw = String::new();
         for (event, span) in events {
             match event {
-                Event::Start(Tag::MetadataBlock(_)) => range = Some(span.clone()),
-                Event::Text(t) if range.is_some() => raw.push_str(t),
+                Event::Start(Tag::MetadataBlock(kind)) => block = Some((span.clone(), *kind)),
+                Event::Text(t) if block.is_some() => raw.push_str(t),
                 Event::End(TagEnd::MetadataBlock(_)) => break,
-                _ if range.is_none() => return None,
+                _ if block.is_none() => return None,
                 _ => {}
             }
         }
-        let range = range?;
-        // A block that is not a YAML mapping is left to the narrative like any other text.
-        let docs = yaml_rust2::YamlLoader::load_from_str(&raw).ok()?;
-        let yaml_rust2::Yaml::Hash(map) = docs.into_iter().next()? else {
-            return None;
+        let (range, kind) = block?;
+        // A block that is not a mapping is left to the narrative like any other text.
+        let entries = match kind {
+            MetadataBlockKind::YamlStyle => yaml_entries(&raw)?,
+            MetadataBlockKind::PlusesStyle => toml_entries(&raw)?,
         };
         let mut front = FrontMatter {
             range,
@@ -304,11 +305,8 @@ impl FrontMatter {
             keys: Vec::new(),
             raw,
         };
-        for (key, value) in map {
-            let Some(key) = yaml_scalar(&key) else {
-                continue;
-            };
-            let value = yaml_scalar(&value).filter(|v| !v.trim().is_empty());
+        for (key, value) in entries {
+            let value = value.filter(|v| !v.trim().is_empty());
             match key.to_lowercase().as_str() {
                 "title" => front.title = value,
                 "summary" | "description" | "excerpt" | "abstract" | "tldr" | "tl;dr" => {
@@ -319,6 +317,41 @@ impl FrontMatter {
         }
         Some(front)
     }
+}
+
+/// The keys of YAML front matter (Jekyll, most tools), each with its value when it is a
+/// scalar; `None` when the block is not a YAML mapping.
+fn yaml_entries(raw: &str) -> Option<Vec<(String, Option<String>)>> {
+    let docs = yaml_rust2::YamlLoader::load_from_str(raw).ok()?;
+    let yaml_rust2::Yaml::Hash(map) = docs.into_iter().next()? else {
+        return None;
+    };
+    Some(
+        map.iter()
+            .filter_map(|(k, v)| Some((yaml_scalar(k)?, yaml_scalar(v))))
+            .collect(),
+    )
+}
+
+/// The same for TOML front matter between `+++` lines (Hugo).
+fn toml_entries(raw: &str) -> Option<Vec<(String, Option<String>)>> {
+    let table: toml::Table = raw.parse().ok()?;
+    Some(
+        table
+            .into_iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    toml::Value::String(s) => Some(s.trim().to_string()),
+                    toml::Value::Integer(i) => Some(i.to_string()),
+                    toml::Value::Float(f) => Some(f.to_string()),
+                    toml::Value::Boolean(b) => Some(b.to_string()),
+                    toml::Value::Datetime(d) => Some(d.to_string()),
+                    _ => None,
+                };
+                (k, value)
+            })
+            .collect(),
+    )
 }
 
 fn yaml_scalar(value: &yaml_rust2::Yaml) -> Option<String> {

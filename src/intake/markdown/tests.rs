@@ -32,6 +32,10 @@ const FIXTURES: &[(&str, &str)] = &[
         "front-matter",
         include_str!("../../../tests/fixtures/markdown/front-matter.md"),
     ),
+    (
+        "hugo-front-matter",
+        include_str!("../../../tests/fixtures/markdown/hugo-front-matter.md"),
+    ),
 ];
 
 fn today() -> NaiveDate {
@@ -490,6 +494,34 @@ fn front_matter_gives_title_and_summary_and_nothing_else() {
     // The first section is a section, not the title.
     assert!(
         d.narrative.contains("The rolling restart") && d.narrative.contains("At 09:12 UTC"),
+        "{}",
+        d.narrative
+    );
+}
+
+#[test]
+fn hugo_toml_front_matter_is_read_like_yaml() {
+    let import = fixture("hugo-front-matter");
+    let d = &import.draft;
+    assert_eq!(d.title, "Checkout errors after a certificate rotation");
+    assert!(
+        d.summary
+            .starts_with("For 47 minutes checkout calls failed"),
+        "{}",
+        d.summary
+    );
+    let json = serde_json::to_string(d).expect("serialises");
+    for absent in ["Perpetua", "Villanueva", "+++"] {
+        assert!(!json.contains(absent), "{absent} reached the draft: {json}");
+    }
+    let left_out = import
+        .notes
+        .iter()
+        .find(|n| n.kind == NoteKind::LeftOut)
+        .expect("a note lists the keys left out");
+    assert!(left_out.message.contains("author"), "{}", left_out.message);
+    assert!(
+        d.narrative.contains("The rotation ran at"),
         "{}",
         d.narrative
     );
