@@ -549,6 +549,19 @@ impl Scrubber {
                 given.push((last.to_string(), "person", last.to_lowercase()));
             }
         }
+        // A company found with its legal form or trade ending ("Orrery Quant Ltd", "St Aldric's
+        // Hospital") is the same company named without it later on.
+        for (value, kind, canonical) in &values {
+            if matches!(*kind, "company" | "customer")
+                && let Some(short) = company_short_form(value)
+                && short
+                    .split(' ')
+                    .any(|w| !self.people.is_known_word(&w.to_lowercase()))
+                && seen.insert(short.to_lowercase())
+            {
+                given.push((short.to_string(), *kind, canonical.clone()));
+            }
+        }
         values.extend(given);
         // The usernames a person's name makes (`Radosław Kowalczyk` → `rkowalczyk`,
         // `r.kowalczyk`; `Pieter van der Merwe` → `pvdmerwe`), and the name parts of a
@@ -1003,6 +1016,47 @@ impl KnownValues {
             }
         }
     }
+}
+
+/// A company's name without its legal form or trade ending (`Orrery Quant Ltd` → `Orrery
+/// Quant`), when what is left is a name of its own: at least four letters, capitalised.
+fn company_short_form(value: &str) -> Option<&str> {
+    const ENDINGS: &[&str] = &[
+        " GmbH & Co. KG",
+        " & Co. KG",
+        " Ltd.",
+        " Ltd",
+        " Limited",
+        " LLC",
+        " LLP",
+        " Inc.",
+        " Inc",
+        " plc",
+        " PLC",
+        " GmbH",
+        " AG",
+        " S.A.",
+        " S.L.P.",
+        " S.L.",
+        " SAS",
+        " B.V.",
+        " BV",
+        " N.V.",
+        " NV",
+        " Corp.",
+        " Corp",
+        " Corporation",
+        " Holdings",
+        " Group",
+        " Hospital",
+    ];
+    let short = ENDINGS
+        .iter()
+        .find_map(|ending| value.strip_suffix(ending))?
+        .trim_end_matches(',');
+    (short.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && short.starts_with(|c: char| c.is_uppercase()))
+    .then_some(short)
 }
 
 /// Values shorter than four bytes are too often words or fragments to look for again,

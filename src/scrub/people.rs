@@ -1147,9 +1147,9 @@ impl PeopleDetector {
         self.technology.contains(&name.trim().to_lowercase())
     }
 
-    /// The cells of an identifier column (`| PNR |`, `| Flight |`, `| IMEI |`, `| Order id |`)
-    /// of a Markdown table: each names one booking, flight, device or order of the
-    /// organisation. Only values with a digit and no space are taken.
+    /// The cells of an identifier column (`| PNR |`, `| Flight |`, `| IMEI |`, `| Order id |`,
+    /// `| Grant |`, `| Login |`) of a Markdown table: each names one booking, flight, device,
+    /// order, grant or account of the organisation. Only values with a digit and no space are taken.
     pub fn identifier_cells(&self, text: &str) -> Vec<(usize, usize)> {
         const HEADERS: &[&str] = &[
             "pnr",
@@ -1180,6 +1180,23 @@ impl PeopleDetector {
             "user id",
             "subscriber",
             "subscriber id",
+            "grant",
+            "grant number",
+            "grant ref",
+            "award",
+            "award number",
+            "reference",
+            "ref",
+            "job",
+            "job id",
+            "jobid",
+            "tenant id",
+            "tenant_id",
+            "uid",
+            "user id",
+            "login",
+            "netid",
+            "username",
         ];
         if !text.contains('|') {
             return Vec::new();

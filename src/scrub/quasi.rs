@@ -219,6 +219,24 @@ pub fn bare_figure(value: &str) -> Option<(&str, Generalised)> {
     band(figure, 1000.0).map(|b| (figure, Generalised::Fixed(b)))
 }
 
+/// A figure as written, in English (`1,487,392.18`) or continental (`1.487.392,18`) style.
+fn plain_number(written: &str) -> Option<f64> {
+    let continental = match written.rsplit_once(',') {
+        // A decimal comma: one or two digits after it, dots (if any) only as thousands.
+        Some((whole, decimals)) => {
+            (1..=2).contains(&decimals.len())
+                && whole.split('.').skip(1).all(|group| group.len() == 3)
+        }
+        // Several dots are thousands separators: `1.487.392`.
+        None => written.matches('.').count() >= 2,
+    };
+    if continental {
+        written.replace('.', "").replace(',', ".").parse().ok()
+    } else {
+        written.replace(',', "").parse().ok()
+    }
+}
+
 /// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
 /// below `floor` (1,000 for most figures) the figure is not identifying and stays.
 fn band(value: &str, floor: f64) -> Option<String> {
@@ -263,7 +281,7 @@ fn band(value: &str, floor: f64) -> Option<String> {
     let number_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
         .unwrap_or(rest.len());
-    let number: f64 = rest[..number_end].replace(',', "").parse().ok()?;
+    let number: f64 = plain_number(&rest[..number_end])?;
     let after = rest[number_end..].trim_start();
     let (multiplier, unit_len) = magnitude(after);
     // Data volumes: 40 petabytes is as identifying as 40 million users.
