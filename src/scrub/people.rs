@@ -2086,6 +2086,14 @@ mod tests {
     }
 
     #[test]
+    fn a_company_is_found_again_without_its_legal_form() {
+        assert_eq!(
+            scrub("Orrery Quant Ltd withdrew first. Later the Orrery Quant desk called."),
+            "Company A withdrew first. Later the Company A desk called."
+        );
+    }
+
+    #[test]
     fn a_banded_figure_is_banded_where_it_stands_alone() {
         assert_eq!(
             scrub("Players hit 384,212 at peak. The peak was 384,212 concurrent players."),
