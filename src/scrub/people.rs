@@ -1135,10 +1135,13 @@ impl PeopleDetector {
             "publisher",
             "account name",
         ];
-        if !text.contains('|') {
-            return Vec::new();
-        }
-        column_cells(text, HEADERS, |cell| self.company_cell(cell))
+        let mut out = if text.contains('|') {
+            column_cells(text, HEADERS, |cell| self.company_cell(cell))
+        } else {
+            Vec::new()
+        };
+        out.extend(csv_cells(text, HEADERS, |cell| self.company_cell(cell)));
+        out
     }
 
     /// Whether `name` is a technology or a technology vendor (`Epic Games`, `Cloudflare`):
@@ -1198,9 +1201,6 @@ impl PeopleDetector {
             "netid",
             "username",
         ];
-        if !text.contains('|') {
-            return Vec::new();
-        }
         const MARKUP: [char; 3] = ['*', '_', '`'];
         let identifier = |cell: &str| {
             let cell = cell.trim_matches(MARKUP);
@@ -1212,7 +1212,13 @@ impl PeopleDetector {
                 && cell.bytes().any(|b| b.is_ascii_digit())
                 && (!numeric || (digits_only && cell.len() >= 5))
         };
-        column_cells(text, HEADERS, identifier)
+        let mut cells = if text.contains('|') {
+            column_cells(text, HEADERS, identifier)
+        } else {
+            Vec::new()
+        };
+        cells.extend(csv_cells(text, HEADERS, identifier));
+        cells
             .into_iter()
             .map(|(a, b)| {
                 let cell = &text[a..b];
@@ -1711,6 +1717,53 @@ fn column_cells(text: &str, headers: &[&str], keep: impl Fn(&str) -> bool) -> Ve
     out
 }
 
+/// The fields, below a header line, of the CSV columns whose header is one of `headers`
+/// (lower-cased; `tenant_id` also reads as `tenant id`) and that `keep` accepts. A header
+/// line has at least two commas and no space after any; the block ends at the first line with
+/// another number of fields. Quoted fields holding commas end it early: a row is never split
+/// wrongly, at worst left to the other passes.
+fn csv_cells(text: &str, headers: &[&str], keep: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut block: Option<(usize, Vec<usize>)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let commas = body.bytes().filter(|&b| b == b',').count();
+        if let Some((fields, columns)) = &block {
+            if commas + 1 == *fields {
+                let mut at = line_start;
+                for (i, field) in body.split(',').enumerate() {
+                    let trimmed = field.trim();
+                    if columns.contains(&i) && !trimmed.is_empty() && keep(trimmed) {
+                        let lead = field.len() - field.trim_start().len();
+                        out.push((at + lead, at + lead + trimmed.len()));
+                    }
+                    at += field.len() + 1;
+                }
+                continue;
+            }
+            block = None;
+        }
+        if commas >= 2 && !body.contains(", ") {
+            let columns: Vec<usize> = body
+                .split(',')
+                .enumerate()
+                .filter(|(_, h)| {
+                    let h = h.trim().trim_matches('"').to_lowercase();
+                    headers.contains(&h.as_str()) || headers.contains(&h.replace('_', " ").as_str())
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !columns.is_empty() {
+                block = Some((commas + 1, columns));
+            }
+        }
+    }
+    out
+}
+
 /// The cells of one table row as absolute byte spans, trimmed of spaces.
 fn table_cells(line: &str, line_start: usize) -> Vec<(usize, usize)> {
     let bars: Vec<usize> = line.match_indices('|').map(|(i, _)| i).collect();
@@ -2045,6 +2098,16 @@ mod tests {
                 "| Merchant | Orders failed |\n|---|---|\n| Quaymoor Coffee Roasters | 97 |\n| All other merchants | 3 |\n"
             ),
             "| Merchant | Orders failed |\n|---|---|\n| Company A | 97 |\n| All other merchants | 3 |\n"
+        );
+    }
+
+    #[test]
+    fn identifier_and_customer_columns_of_a_csv_block() {
+        assert_eq!(
+            scrub(
+                "tenant_id,organisation,users\nt_8f3k2m1q,Harbourline Foods Ltd,14\nt_2b9x7w0c,Ottermere Quayhouse,0\n\nThe cache key, region and pod, all shared.\n"
+            ),
+            "tenant_id,organisation,users\n[id-1],Company A,14\n[id-2],Company B,0\n\nThe cache key, region and pod, all shared.\n"
         );
     }
 
