@@ -753,6 +753,19 @@ impl Scrubber {
                 base + 1,
             ));
         }
+        // "a personal access token (PAT)": capitals in brackets spelling the words before
+        // them are an abbreviation, not a person's initials, unless those words are a
+        // person's name ("Wen Osei (WO)").
+        let person_ends: Vec<usize> = candidates
+            .iter()
+            .filter(|c| c.kind == "person")
+            .map(|c| c.end)
+            .collect();
+        candidates.retain(|c| {
+            !(c.kind == "person"
+                && abbreviation_in_brackets(text, c.start, c.end)
+                && !person_ends.contains(&text[..c.start - 1].trim_end().len()))
+        });
         candidates
     }
 
@@ -1016,6 +1029,35 @@ impl KnownValues {
             }
         }
     }
+}
+
+/// Whether `start..end` is two to five capitals in brackets whose letters are the initials
+/// of the words right before the brackets ("personal access token (PAT)", "Mean Time To
+/// Recovery (MTTR)").
+fn abbreviation_in_brackets(text: &str, start: usize, end: usize) -> bool {
+    let letters = &text[start..end];
+    if !(2..=5).contains(&letters.len())
+        || !letters.bytes().all(|b| b.is_ascii_uppercase())
+        || !text[..start].ends_with('(')
+        || !text[end..].starts_with(')')
+    {
+        return false;
+    }
+    let before = text[..start - 1].trim_end();
+    let from = before.len().saturating_sub(120);
+    let from = (from..=before.len())
+        .find(|&k| before.is_char_boundary(k))
+        .unwrap_or(before.len());
+    let words: Vec<&str> = before[from..]
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let n = letters.len();
+    words.len() >= n
+        && words[words.len() - n..]
+            .iter()
+            .zip(letters.chars())
+            .all(|(w, l)| w.chars().next().is_some_and(|f| f.eq_ignore_ascii_case(&l)))
 }
 
 /// A company's name without its legal form or trade ending (`Orrery Quant Ltd` → `Orrery

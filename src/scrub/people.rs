@@ -2149,6 +2149,14 @@ mod tests {
     }
 
     #[test]
+    fn an_abbreviation_in_brackets_is_not_initials() {
+        assert_eq!(
+            scrub("a classic personal access token (PAT) expired; ask Wen Osei (WO)."),
+            "a classic personal access token (PAT) expired; ask Person A (Person B)."
+        );
+    }
+
+    #[test]
     fn a_company_is_found_again_without_its_legal_form() {
         assert_eq!(
             scrub("Orrery Quant Ltd withdrew first. Later the Orrery Quant desk called."),
