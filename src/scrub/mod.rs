@@ -549,6 +549,20 @@ impl Scrubber {
                 given.push((last.to_string(), "person", last.to_lowercase()));
             }
         }
+        // A host found with its domain (`cp-iad-07.gullwing.internal`) is the same host named
+        // by its first label alone (`cp-iad-07`), when that label is distinctive: it holds a
+        // digit and a hyphen.
+        for (value, kind, canonical) in &values {
+            if *kind == "hostname"
+                && let Some((label, _)) = value.split_once('.')
+                && label.len() >= 5
+                && label.contains('-')
+                && label.bytes().any(|b| b.is_ascii_digit())
+                && seen.insert(label.to_lowercase())
+            {
+                given.push((label.to_string(), "hostname", canonical.clone()));
+            }
+        }
         // A company found with its legal form or trade ending ("Orrery Quant Ltd", "St Aldric's
         // Hospital") is the same company named without it later on.
         for (value, kind, canonical) in &values {
