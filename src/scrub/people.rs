@@ -1288,6 +1288,7 @@ impl PeopleDetector {
             && !sentence_start(text, m.start())
             && !heading_line(text, m.start())
             && !inside_proper_run(text, m.start(), m.end())
+            && !in_code_span(text, m.start())
         {
             return Some(true);
         }
@@ -1612,6 +1613,16 @@ fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
         capital_word(word) && word.bytes().any(|b| b.is_ascii_digit())
     });
     before || after
+}
+
+/// Whether `at` lies inside an inline code span (`` `Connect Socket: refused` ``): an odd
+/// number of backticks before it on its line and one after it. Code capitalises words for
+/// its own reasons.
+fn in_code_span(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text[line_start..at].bytes().filter(|&b| b == b'`').count() % 2 == 1
+        && text[at..line_end].contains('`')
 }
 
 /// Whether `start..end` continues as a longer dotted or snake_case identifier on either side.
@@ -2153,6 +2164,14 @@ mod tests {
         assert_eq!(
             scrub("a classic personal access token (PAT) expired; ask Wen Osei (WO)."),
             "a classic personal access token (PAT) expired; ask Person A (Person B)."
+        );
+    }
+
+    #[test]
+    fn an_ordinary_word_company_inside_code_is_code() {
+        assert_eq!(
+            scrub("calicoctl says `Connect Socket: Connection refused` on all peers"),
+            "calicoctl says `Connect Socket: Connection refused` on all peers"
         );
     }
 
