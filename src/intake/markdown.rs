@@ -204,16 +204,17 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
         today,
     };
     // The title: the top-level heading, else the front matter's title, else the first heading.
-    let title_index = headings.iter().position(|h| h.level == 1);
-    let title = match (title_index, front.as_ref().and_then(|f| f.title.clone())) {
-        (Some(i), _) => reader.title(&headings[i].text),
+    // `title_index` is the heading that gave the title, if one did.
+    let top = headings.iter().position(|h| h.level == 1);
+    let (title, title_index) = match (top, front.as_ref().and_then(|f| f.title.clone())) {
+        (Some(i), _) => (reader.title(&headings[i].text), Some(i)),
         (None, Some(title)) => {
             reader.note(
                 "title",
                 NoteKind::Guessed,
                 "the document has no top-level heading; the title was taken from its front matter",
             );
-            reader.title(&title)
+            (reader.title(&title), None)
         }
         (None, None) if !headings.is_empty() => {
             reader.note(
@@ -221,14 +222,9 @@ fn read(text: &str, today: NaiveDate) -> Result<Import, MarkdownError> {
                 NoteKind::Guessed,
                 "the document has no top-level heading; its first heading was taken as the title",
             );
-            reader.title(&headings[0].text)
+            (reader.title(&headings[0].text), Some(0))
         }
         (None, None) => return Err(MarkdownError::NoTitle),
-    };
-    let title_index = match (title_index, &front) {
-        (None, Some(f)) if f.title.is_some() => None,
-        (None, _) => Some(0),
-        (some, _) => some,
     };
     let sections = sections(&headings, title_index);
 

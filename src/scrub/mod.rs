@@ -521,9 +521,7 @@ impl Scrubber {
                     values.push((v.to_string(), c.kind, v.to_lowercase()));
                     rewrites.push(Some(g.clone()));
                 }
-                if c.kind == "scale"
-                    && let Some((figure, band)) = quasi::bare_figure(v)
-                    && figure != v
+                if let Some((figure, band)) = banded_figure_alone(c, v)
                     && seen.insert(figure.to_string())
                 {
                     values.push((figure.to_string(), c.kind, figure.to_string()));
@@ -770,16 +768,19 @@ impl Scrubber {
         // "a personal access token (PAT)": capitals in brackets spelling the words before
         // them are an abbreviation, not a person's initials, unless those words are a
         // person's name ("Wen Osei (WO)").
-        let person_ends: Vec<usize> = candidates
-            .iter()
-            .filter(|c| c.kind == "person")
-            .map(|c| c.end)
-            .collect();
-        candidates.retain(|c| {
-            !(c.kind == "person"
-                && abbreviation_in_brackets(text, c.start, c.end)
-                && !person_ends.contains(&text[..c.start - 1].trim_end().len()))
-        });
+        // Most texts have no such brackets: the names' ends are only gathered when one does.
+        let abbreviation =
+            |c: &Candidate| c.kind == "person" && abbreviation_in_brackets(text, c.start, c.end);
+        if candidates.iter().any(abbreviation) {
+            let person_ends: rustc_hash::FxHashSet<usize> = candidates
+                .iter()
+                .filter(|c| c.kind == "person")
+                .map(|c| c.end)
+                .collect();
+            candidates.retain(|c| {
+                !abbreviation(c) || person_ends.contains(&text[..c.start - 1].trim_end().len())
+            });
+        }
         candidates
     }
 
@@ -1031,10 +1032,7 @@ impl KnownValues {
                 self.values.push((v.to_string(), c.kind, canonical));
                 self.rewrites.push(c.generalised.clone());
             }
-            if c.kind == "scale"
-                && c.generalised.is_some()
-                && let Some((figure, band)) = quasi::bare_figure(v)
-                && figure != v
+            if let Some((figure, band)) = banded_figure_alone(c, v)
                 && self.seen.insert(figure.to_string())
             {
                 self.values
@@ -1113,6 +1111,15 @@ fn company_short_form(value: &str) -> Option<&str> {
     (short.chars().filter(|c| c.is_alphabetic()).count() >= 4
         && short.starts_with(|c: char| c.is_uppercase()))
     .then_some(short)
+}
+
+/// The grouped figure of a banded scale value ("384,212" of "384,212 concurrent players") with
+/// its band, to look for where the figure stands alone.
+fn banded_figure_alone<'a>(c: &Candidate, value: &'a str) -> Option<(&'a str, Generalised)> {
+    if c.kind != "scale" || c.generalised.is_none() {
+        return None;
+    }
+    quasi::bare_figure(value).filter(|(figure, _)| *figure != value)
 }
 
 /// Values shorter than four bytes are too often words or fragments to look for again,
