@@ -94,6 +94,8 @@ pub enum Validator {
     /// Two or three capitalised words that can be a person's name: a given name, a
     /// surname or a word in no dictionary among them, and no technology or team word.
     PersonName,
+    /// A payment card number: 13 to 19 digits whose Luhn check digit is right.
+    Luhn,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -249,6 +251,7 @@ impl Packs {
                     Some("phone") => Some(Validator::Phone),
                     Some("own-name") => Some(Validator::OwnName),
                     Some("person-name") => Some(Validator::PersonName),
+                    Some("luhn") => Some(Validator::Luhn),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"

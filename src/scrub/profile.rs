@@ -36,6 +36,10 @@ pub struct TermTarget {
     /// The distinctive first word of a company's name ("Fjordline" of "Fjordline Ferries"):
     /// found capitalised or inside an identifier, not as a lower-case word.
     pub short_form: bool,
+    /// A guessed initialism of a one-name organisation (`tw` of "Tillwright", `MGT` of
+    /// "Marrowgate"): found only as a segment of an identifier (`tw-batch-02`), at the
+    /// head of a CamelCase name (`TBYForceUpdate`) or as a word in three capitals.
+    pub guessed_initialism: bool,
 }
 
 #[derive(Debug)]
@@ -74,6 +78,16 @@ const MIN_EMBEDDED_LEN: usize = 4;
 
 impl ProfileMatcher {
     pub fn new(profile: &IdentityProfile) -> ProfileMatcher {
+        ProfileMatcher::with_dictionary(profile, |_| true)
+    }
+
+    /// As `new`, with a dictionary test: the first word of a two- or three-word organisation
+    /// or customer name that is in no dictionary is its brand, and found alone
+    /// ("Pendleford" of "Pendleford Regional Transit").
+    pub fn with_dictionary(
+        profile: &IdentityProfile,
+        is_known_word: impl Fn(&str) -> bool,
+    ) -> ProfileMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<TermTarget> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -135,7 +149,7 @@ impl ProfileMatcher {
                 // Forms derived from a term (its short form) come after every term as
                 // written, so an alias that equals one keeps its own, wider matching.
                 if let Some(short) = matches!(kind, "org" | "customer")
-                    .then(|| short_form(term))
+                    .then(|| short_form(term).or_else(|| brand_word(term, &is_known_word)))
                     .flatten()
                 {
                     derived.push((short.to_string(), kind, rule, canonical_of(kind, term)));
@@ -151,6 +165,7 @@ impl ProfileMatcher {
                         canonical: canonical.clone(),
                         rule,
                         short_form: false,
+                        guessed_initialism: false,
                     });
                 }
             }
@@ -163,6 +178,19 @@ impl ProfileMatcher {
                     canonical,
                     rule,
                     short_form: true,
+                    guessed_initialism: false,
+                });
+            }
+        }
+        for guess in guessed_initialisms(&profile.name) {
+            if seen.insert(guess.clone()) {
+                patterns.push(guess);
+                targets.push(TermTarget {
+                    kind: "org",
+                    canonical: org_canonical.clone(),
+                    rule: "profile.initialism",
+                    short_form: false,
+                    guessed_initialism: true,
                 });
             }
         }
@@ -232,13 +260,26 @@ impl ProfileMatcher {
             let found = (|| {
                 let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
                 let right_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+                let target = &self.targets[m.pattern().as_usize()];
+                if target.guessed_initialism {
+                    return guessed_initialism_at(bytes, m.start(), m.end(), left_ok, right_ok)
+                        .map(|identifier| ProfileMatch {
+                            start: m.start(),
+                            end: m.end(),
+                            target,
+                            identifier,
+                        });
+                }
                 let embedded = m.end() - m.start() >= MIN_EMBEDDED_LEN
                     && in_identifier(bytes, m.start(), m.end());
                 if !(embedded || left_ok && right_ok) {
                     return None;
                 }
                 let token = identifier_token(bytes, m.start(), m.end());
-                let target = &self.targets[m.pattern().as_usize()];
+                // `ca` of "Corvid Analytics" is not the `ca` of `ca-central-1`.
+                if token != (m.start(), m.end()) && cloud_region(&bytes[token.0..token.1]) {
+                    return None;
+                }
                 if target.short_form
                     && !bytes[m.start()].is_ascii_uppercase()
                     && token == (m.start(), m.end())
@@ -510,6 +551,130 @@ const WORD_INITIALISMS: &[&str] = &[
     "faq", "rca", "sla", "slo", "sli", "vpn", "vpc", "lb", "az", "hi", "oh", "hey", "yes",
 ];
 
+/// Initialisms a team may have made of a one-name organisation, to look for inside
+/// identifiers: the first letter and one or two later consonants, in order (`tw`, `tg` of
+/// "Tillwright"; `mg`, `mgt` of "Marrowgate"; `cvp` of "Corvane Payments"). Names of two
+/// or more capitalised words get their initials in `variants` instead.
+fn guessed_initialisms(name: &str) -> Vec<String> {
+    let letters: Vec<u8> = name
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    if letters.len() < 5 || name.split_whitespace().count() > 2 {
+        return Vec::new();
+    }
+    let consonants: Vec<u8> = letters[1..]
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
+        .collect();
+    let mut out = std::collections::BTreeSet::new();
+    for (i, &second) in consonants.iter().enumerate() {
+        out.insert(String::from_utf8_lossy(&[letters[0], second]).into_owned());
+        for &third in &consonants[i + 1..] {
+            out.insert(String::from_utf8_lossy(&[letters[0], second, third]).into_owned());
+        }
+    }
+    out.into_iter()
+        .filter(|g| {
+            !WORD_INITIALISMS.contains(&g.as_str())
+                && !g.as_bytes().windows(2).any(|w| w[0] == w[1])
+        })
+        .collect()
+}
+
+/// Where a guessed initialism counts (see `TermTarget::guessed_initialism`): `Some` with the
+/// identifier it names, `Some(None)` for a word in three capitals, `None` elsewhere.
+fn guessed_initialism_at(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    left_ok: bool,
+    right_ok: bool,
+) -> Option<Option<(usize, usize)>> {
+    let capitals = bytes[start..end].iter().all(u8::is_ascii_uppercase);
+    let lower = bytes[start..end].iter().all(u8::is_ascii_lowercase);
+    if !(capitals || lower) || !left_ok {
+        return None;
+    }
+    // `TBYForceUpdateCoordinator`: capitals, then a capitalised word glued to them.
+    let camel_head = capitals
+        && bytes.get(end).is_some_and(u8::is_ascii_uppercase)
+        && bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase);
+    if !(right_ok || camel_head) {
+        return None;
+    }
+    let token = identifier_token(bytes, start, end);
+    if cloud_region(&bytes[token.0..token.1]) {
+        return None;
+    }
+    let segmented = token != (start, end)
+        && bytes[token.0..token.1]
+            .iter()
+            .any(|b| matches!(b, b'-' | b'_'));
+    if segmented || camel_head {
+        return Some(Some(if camel_head {
+            let mut to = end;
+            while to < bytes.len() && bytes[to].is_ascii_alphanumeric() {
+                to += 1;
+            }
+            (token.0, to.max(token.1))
+        } else {
+            token
+        }));
+    }
+    (capitals && end - start == 3 && token == (start, end)).then_some(None)
+}
+
+/// A cloud region or zone written as providers do (`ap-south-1`, `ca-central-1a`,
+/// `us-gov-west-1`, `australia-southeast1-b`): public, and no organisation's name.
+fn cloud_region(token: &[u8]) -> bool {
+    const DIRECTIONS: &[&str] = &[
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ];
+    const GEOGRAPHIES: &[&str] = &[
+        "us",
+        "eu",
+        "ap",
+        "ca",
+        "sa",
+        "me",
+        "af",
+        "il",
+        "cn",
+        "mx",
+        "asia",
+        "europe",
+        "australia",
+        "northamerica",
+        "southamerica",
+        "africa",
+        "me",
+    ];
+    let Ok(token) = std::str::from_utf8(token) else {
+        return false;
+    };
+    let parts: Vec<&str> = token.split('-').collect();
+    parts.len() >= 2
+        && parts.len() <= 4
+        && GEOGRAPHIES.contains(&parts[0])
+        && parts[1..]
+            .iter()
+            .any(|p| DIRECTIONS.contains(&p.trim_end_matches(|c: char| c.is_ascii_digit())))
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().any(|b| b.is_ascii_digit()) || p.len() == 1)
+}
+
 /// An internal zone's short label is the initialism hosts and certificates carry: `hc` of
 /// `hc.internal` in `hc-lon2-node-14`, `fh` of `fh-internal.net` in `fh-origin-eu-tls`.
 /// Only internal zones count: the label before a public suffix (`com` of `x.com.br`) is not
@@ -706,6 +871,19 @@ fn short_form(term: &str) -> Option<&str> {
     .then_some(first)
 }
 
+/// The first word of a name of two or three words, when it is a coined word of five letters
+/// or more that no dictionary holds.
+fn brand_word(term: &str, is_known_word: impl Fn(&str) -> bool) -> Option<&str> {
+    let words: Vec<&str> = term.split_whitespace().collect();
+    let first = *words.first()?;
+    ((2..=3).contains(&words.len())
+        && first.chars().count() >= 5
+        && first.chars().all(char::is_alphabetic)
+        && first.starts_with(|c: char| c.is_uppercase())
+        && !is_known_word(&first.to_lowercase()))
+    .then_some(first)
+}
+
 /// Spellings of one term that text and identifiers use: as written, and slug forms
 /// with hyphens, underscores, dots or nothing between the words. Case is handled by the
 /// matcher; possessives need no variant because `Acme's` contains `Acme`.
@@ -761,6 +939,67 @@ mod tests {
             domains: vec!["acme.example".into()],
             products: vec!["Roadrunner".into()],
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn guessed_initialisms_are_found_in_identifiers_and_as_capitals_only() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Tillwright".into(),
+            ..Default::default()
+        });
+        let text = "tw-batch-02 ran repl_tw as TWRGateway; TWT paged; the tw of two, \
+                    tw alone and tg-eu-west-1 stay";
+        let found: Vec<(&str, Option<&str>)> = m
+            .find(text)
+            .iter()
+            .map(|f| {
+                (
+                    &text[f.start..f.end],
+                    f.identifier.map(|(a, b)| &text[a..b]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("tw", Some("tw-batch-02")),
+                ("tw", Some("repl_tw")),
+                ("TWR", Some("TWRGateway")),
+                ("TWT", None),
+                ("tg", Some("tg-eu-west-1")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_coined_first_word_of_a_customer_is_found_alone() {
+        let profile = IdentityProfile {
+            name: "Halcyra".into(),
+            customers: vec![
+                "Pendleford Regional Transit".into(),
+                "Northern Rail Group".into(),
+            ],
+            ..Default::default()
+        };
+        let m = ProfileMatcher::with_dictionary(&profile, |w| w == "northern");
+        let text = "Pendleford's desk and Northern trains";
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, vec!["Pendleford"]);
+    }
+
+    #[test]
+    fn cloud_regions_are_not_identifiers_of_the_organisation() {
+        for region in [
+            "ap-south-1",
+            "ca-central-1a",
+            "us-gov-west-1",
+            "australia-southeast1-b",
+        ] {
+            assert!(cloud_region(region.as_bytes()), "{region}");
+        }
+        for other in ["tw-batch-02", "ca-prod-1", "ap-south"] {
+            assert!(!cloud_region(other.as_bytes()), "{other}");
         }
     }
 

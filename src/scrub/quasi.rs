@@ -44,7 +44,21 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
         }
         Transform::Scale => band(value, 1000.0).map(Generalised::Fixed),
         // People served or employed identify from a hundred: "707 new user accounts".
-        Transform::Count => band(value, 100.0).map(Generalised::Fixed),
+        // A count of people has no fraction: `2.300 employees` groups thousands with a dot.
+        Transform::Count => {
+            let digits = value
+                .split(' ')
+                .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(value);
+            let grouped =
+                digits.split('.').count() > 1 && digits.split('.').skip(1).all(|g| g.len() == 3);
+            let value = if grouped {
+                value.replacen(digits, &digits.replace('.', ""), 1)
+            } else {
+                value.to_string()
+            };
+            band(&value, 100.0).map(Generalised::Fixed)
+        }
         Transform::People | Transform::Names | Transform::Speaker => None,
     }
 }
