@@ -1818,7 +1818,6 @@ mod tests {
         assert_eq!(outcome.scrubbed.content().technologies.len(), 2);
     }
 
-    /// Every example in every rule pack: the rule alone must turn input into expected.
     #[test]
     fn card_numbers_need_a_right_luhn_digit() {
         assert!(luhn_valid("4111 1111 1111 1111"));
@@ -1828,6 +1827,7 @@ mod tests {
         assert!(!luhn_valid("411111111111"));
     }
 
+    /// Every example in every rule pack: the rule alone must turn input into expected.
     #[test]
     fn every_rule_example_holds() {
         let engine = engine();

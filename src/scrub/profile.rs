@@ -553,8 +553,8 @@ const WORD_INITIALISMS: &[&str] = &[
 
 /// Initialisms a team may have made of a one-name organisation, to look for inside
 /// identifiers: the first letter and one or two later consonants, in order (`tw`, `tg` of
-/// "Tillwright"; `mg`, `mgt` of "Marrowgate"; `cvp` of "Corvane Payments"). Names of two
-/// or more capitalised words get their initials in `variants` instead.
+/// "Tillwright"; `mg`, `mgt` of "Marrowgate"; `cvp` of "Corvane Payments"). Only for names
+/// of one or two words: longer names have their word initials in `variants`.
 fn guessed_initialisms(name: &str) -> Vec<String> {
     let letters: Vec<u8> = name
         .bytes()
