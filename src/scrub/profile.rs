@@ -624,8 +624,21 @@ fn guessed_initialism_at(
             token
         }));
     }
-    (capitals && end - start == 3 && token == (start, end)).then_some(None)
+    let word = std::str::from_utf8(&bytes[start..end]).unwrap_or_default();
+    (capitals && end - start == 3 && token == (start, end) && !COMMON_ACRONYMS.contains(&word))
+        .then_some(None)
 }
+
+/// Three-capital words of technical prose that a guessed initialism must not take when it
+/// stands alone: time zones, protocols and units ("Postmark" guesses `pst`).
+const COMMON_ACRONYMS: &[&str] = &[
+    "PST", "PDT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "BST", "CET", "IST", "JST", "GMT",
+    "UTC", "AWS", "GCP", "API", "SDK", "CLI", "CPU", "GPU", "RAM", "SSD", "HDD", "DNS", "CDN",
+    "TLS", "SSL", "SSH", "TCP", "UDP", "RPC", "RPS", "QPS", "TPS", "MTU", "OOM", "JVM", "SQL",
+    "DDL", "DML", "ETL", "ACL", "IAM", "KMS", "VPC", "VPN", "NAT", "WAF", "SLA", "SLO", "SLI",
+    "SRE", "RCA", "PIR", "NOC", "SOC", "DBA", "CTO", "CEO", "CFO", "ETA", "TBD", "FYI", "MVP",
+    "PDF", "CSV", "XML", "JWT", "MFA", "SSO", "PII", "GDP", "WWW", "BGP",
+];
 
 /// A cloud region or zone written as providers do (`ap-south-1`, `ca-central-1a`,
 /// `us-gov-west-1`, `australia-southeast1-b`): public, and no organisation's name.
@@ -658,7 +671,6 @@ fn cloud_region(token: &[u8]) -> bool {
         "northamerica",
         "southamerica",
         "africa",
-        "me",
     ];
     let Ok(token) = std::str::from_utf8(token) else {
         return false;
@@ -970,6 +982,17 @@ mod tests {
                 ("tg", Some("tg-eu-west-1")),
             ]
         );
+    }
+
+    #[test]
+    fn a_guessed_initialism_that_is_a_common_acronym_stays_alone() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Postmark".into(),
+            ..Default::default()
+        });
+        let text = "at 09:14 PST the pst-relay-02 host";
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, vec!["pst"]);
     }
 
     #[test]
