@@ -609,10 +609,11 @@ fn guessed_initialism_at(
     if cloud_region(&bytes[token.0..token.1]) {
         return None;
     }
-    let segmented = token != (start, end)
-        && bytes[token.0..token.1]
-            .iter()
-            .any(|b| matches!(b, b'-' | b'_'));
+    // A segment between `-` or `_`: after a dot it is a domain label (`.ac`, `.am`).
+    let joined = |at: Option<&u8>| at.is_none_or(|b| matches!(b, b'-' | b'_'));
+    let before = (start > token.0).then(|| &bytes[start - 1]);
+    let after = (end < token.1).then(|| &bytes[end]);
+    let segmented = token != (start, end) && joined(before) && joined(after);
     if segmented || camel_head {
         return Some(Some(if camel_head {
             let mut to = end;
@@ -990,7 +991,7 @@ mod tests {
             name: "Postmark".into(),
             ..Default::default()
         });
-        let text = "at 09:14 PST the pst-relay-02 host";
+        let text = "at 09:14 PST the pst-relay-02 host, not db-1.pst";
         let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
         assert_eq!(found, vec!["pst"]);
     }
