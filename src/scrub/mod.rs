@@ -1730,21 +1730,17 @@ const SENTENCE_OPENERS: &[&str] = &[
 /// Whether the digits of `value` (separators ignored) are 13 to 19 long and pass the Luhn
 /// check that every payment card number carries: a random 16-digit id passes one time in ten.
 fn luhn_valid(value: &str) -> bool {
-    let digits: Vec<u32> = value.chars().filter_map(|c| c.to_digit(10)).collect();
-    if !(13..=19).contains(&digits.len()) {
-        return false;
-    }
-    let sum: u32 = digits
-        .iter()
+    let (count, sum) = value
+        .bytes()
         .rev()
+        .filter(u8::is_ascii_digit)
+        .map(|b| u32::from(b - b'0'))
         .enumerate()
-        .map(|(i, &d)| match (i % 2 == 1, d * 2) {
-            (true, doubled) if doubled > 9 => doubled - 9,
-            (true, doubled) => doubled,
-            (false, _) => d,
-        })
-        .sum();
-    sum.is_multiple_of(10)
+        .fold((0, 0), |(_, sum), (i, d)| {
+            let doubled = if i % 2 == 1 { d * 2 } else { d };
+            (i + 1, sum + if doubled > 9 { doubled - 9 } else { doubled })
+        });
+    (13..=19).contains(&count) && sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

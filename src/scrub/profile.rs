@@ -945,6 +945,11 @@ fn variants(term: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The text of every match, in order.
+    fn matched_texts<'t>(m: &ProfileMatcher, text: &'t str) -> Vec<&'t str> {
+        m.find(text).iter().map(|f| &text[f.start..f.end]).collect()
+    }
+
     fn profile() -> IdentityProfile {
         IdentityProfile {
             name: "Acme Corp".into(),
@@ -992,7 +997,7 @@ mod tests {
             ..Default::default()
         });
         let text = "at 09:14 PST the pst-relay-02 host, not db-1.pst";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(found, vec!["pst"]);
     }
 
@@ -1008,7 +1013,7 @@ mod tests {
         };
         let m = ProfileMatcher::with_dictionary(&profile, |w| w == "northern");
         let text = "Pendleford's desk and Northern trains";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(found, vec!["Pendleford"]);
     }
 
@@ -1031,7 +1036,7 @@ mod tests {
     fn finds_case_possessive_and_slug_variants() {
         let m = ProfileMatcher::new(&profile());
         let text = "ACME's team; acme-corp and acmecorp_prod; AcmeCorp ran Roadrunner";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(
             found,
             vec!["ACME", "acme-corp", "acmecorp", "AcmeCorp", "Roadrunner"]
@@ -1048,7 +1053,7 @@ mod tests {
         });
         let text = "one of the KS servers (ksmars-08); Fjordline's CTO, not a fjordline; \
                     the loss of data at OF; of-prod";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(found, vec!["KS", "smars", "Fjordline"]);
     }
 
@@ -1068,7 +1073,7 @@ mod tests {
         // `hi` (the initials of the name) is a greeting, not the organisation; `my` of
         // `my-shop.com` is a word; `com` of `.com.br` is a public suffix.
         let text = "Hi all, hc-lon2-node-14 and fh-origin-eu-tls failed; my pod; dev.mysql.com";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(found, vec!["hc", "fh"]);
     }
 
@@ -1089,7 +1094,7 @@ mod tests {
             ..Default::default()
         });
         let text = "a switchover of hoverdb01 and myhover-api and HoverCorp; MyHoverAPI.";
-        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let found = matched_texts(&m, text);
         assert_eq!(found, vec!["hover", "hover", "Hover", "Hover"]);
     }
 
