@@ -576,6 +576,30 @@ impl Scrubber {
                 given.push((short.to_string(), *kind, canonical.clone()));
             }
         }
+        // A customer found by its slug (`fennbury-farm-shop`) is the same customer named in
+        // prose ("Fennbury Farm Shop"), and by a coined first word ("Fennbury").
+        for (value, kind, canonical) in &values {
+            if !matches!(*kind, "customer" | "company")
+                || !value.contains('-')
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                continue;
+            }
+            let spaced = value.replace('-', " ");
+            if seen.insert(spaced.clone()) {
+                given.push((spaced.clone(), *kind, canonical.clone()));
+            }
+            if let Some(first) = spaced.split(' ').next()
+                && first.len() >= 5
+                && !self.people.is_known_word(first)
+                && !self.allowed_terms.contains(first)
+                && seen.insert(first.to_string())
+            {
+                given.push((first.to_string(), *kind, canonical.clone()));
+            }
+        }
         values.extend(given);
         // The usernames a person's name makes (`Radosław Kowalczyk` → `rkowalczyk`,
         // `r.kowalczyk`; `Pieter van der Merwe` → `pvdmerwe`), and the name parts of a
@@ -623,10 +647,19 @@ impl Scrubber {
             // Letters of any script glue, punctuation does not: `Engin’s` (a curly
             // apostrophe) is Engin, `Müller` is not `M`.
             let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            // A name found as `Will` does not make every `will` a name.
+            // A name found as `Will` does not make every `will` a name. An in-house name
+            // is the same system written in lower case inside an identifier, though
+            // (`Wayfarer` in `wayfarer-meta-07`, `larkspur.events.v3`).
+            let joins = |b: Option<u8>, next: Option<&u8>| {
+                matches!(b, Some(b'-' | b'_' | b'.')) && next.is_some_and(u8::is_ascii_alphanumeric)
+            };
+            let in_identifier = matches!(*kind, "product" | "org" | "customer" | "company")
+                && (joins(after, bytes.get(end + 1))
+                    || (start >= 2 && joins(before, bytes.get(start - 2))));
             let case_differs = wordlike
                 && value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-                && !bytes[start].is_ascii_uppercase();
+                && !bytes[start].is_ascii_uppercase()
+                && !in_identifier;
             // A three-letter name ("Max") must match exactly: `MAX` and `max` are not it.
             let short_mismatch =
                 *kind == "person" && value.len() < 4 && &text[start..end] != value.as_str();
@@ -693,8 +726,12 @@ impl Scrubber {
         // A name shaped like a company's (`Epic Games`) that is a technology vendor stays, as
         // the dictionary pass keeps it; a role around it ("LinkedIn, one of our customers")
         // and the organisation's own profile still take it.
+        // So does a vendor's product named after it ("Twilio Programmable Messaging").
         candidates.retain(|c| {
-            !(c.rule == "collab.company-suffix" && self.people.is_technology(&text[c.start..c.end]))
+            let value = &text[c.start..c.end];
+            let first = value.split(' ').next().unwrap_or(value);
+            !(c.rule == "collab.company-suffix"
+                && (self.people.is_technology(value) || self.people.is_technology(first)))
         });
         // "When MTN Group slowed down": a capitalised function word opening the sentence is
         // not part of the name; without it, a legal form or trade alone ("Also Group") is none.
@@ -880,6 +917,7 @@ impl Scrubber {
                 }
                 let value = &text[start..end];
                 if rule.except.as_ref().is_some_and(|e| e.is_match(value))
+                    || (rule.except_acronyms && pack::is_acronym(value))
                     || rule
                         .min_entropy
                         .is_some_and(|min| shannon_entropy(value) < min)
@@ -902,6 +940,9 @@ impl Scrubber {
                             list_items(value)
                         };
                         for (s, e) in items {
+                            if rule.except_acronyms && pack::is_acronym(&value[s..e]) {
+                                continue;
+                            }
                             out.push(Candidate::new(
                                 start + s,
                                 start + e,
@@ -979,13 +1020,18 @@ impl Scrubber {
     /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
     /// is in the list. A lookup per label rather than a comparison per listed domain, as
     /// every hostname and URL match is checked here.
+    /// A subdomain that carries an account's number (`u4417823.wl124.sendgrid.net`) names
+    /// that account, not the shared service.
     fn is_public_domain(&self, host: &str) -> bool {
         let listed = &self.packs.public_domain_set;
         listed.contains(host)
-            || host
-                .bytes()
-                .enumerate()
-                .any(|(i, b)| b == b'.' && listed.contains(&host[i + 1..]))
+            || host.bytes().enumerate().any(|(i, b)| {
+                b == b'.'
+                    && listed.contains(&host[i + 1..])
+                    && !host[..i]
+                        .split('.')
+                        .any(|label| label.bytes().filter(u8::is_ascii_digit).count() >= 4)
+            })
     }
 
     /// Links to public vendor documentation are kept (see `scrubbers/public-domains.txt`).
@@ -1149,6 +1195,12 @@ fn long_enough(kind: &str, value: &str) -> bool {
             && value.len() == 3
             && value.starts_with(|c: char| c.is_ascii_uppercase())
             && value[1..].bytes().all(|b| b.is_ascii_lowercase()))
+        // A person's initials (`TZ`, `JHB`) stand for them again in free prose ("TZ and SM
+        // online"); an acronym of roles or technology found as one by mistake does not.
+        || (kind == "person"
+            && (2..=3).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_uppercase())
+            && !pack::is_acronym(value))
 }
 
 /// The first word of a person's full name ("June" of "June Smirnov"), when it reads as a
@@ -1252,6 +1304,15 @@ fn usernames_of(value: &str) -> Vec<String> {
             out.push(format!("{first}.{l}"));
         }
     }
+    // Family name first ("Trần Minh Khoa"): the given name last, then the initials of the
+    // others (`khoatm`), or then the family name (`khoa.tran`).
+    let given = words[names[names.len() - 1]].replace('-', "");
+    let others: String = names[..names.len() - 1]
+        .iter()
+        .filter_map(|&k| words[k].chars().next())
+        .collect();
+    out.push(format!("{given}{others}"));
+    out.push(format!("{given}.{}", words[names[0]].replace('-', "")));
     out.retain(|u| u.len() >= 5);
     out.sort();
     out.dedup();

@@ -1,8 +1,11 @@
 //! Rule packs: the TOML files in `scrubbers/`, parsed and compiled into matchers.
 //! Each rule carries its own examples, which the test suite runs.
 
+use std::sync::OnceLock;
+
 use aho_corasick::AhoCorasick;
 use regex_automata::meta::Regex;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::{ScrubError, coverage};
@@ -20,6 +23,8 @@ const BUNDLED_PACKS: &[(&str, &str)] = &[
 const KINDS_TOML: &str = include_str!("../../scrubbers/kinds.toml");
 const PUBLIC_DOMAINS: &str = include_str!("../../scrubbers/public-domains.txt");
 const HOST_SUFFIXES: &str = include_str!("../../scrubbers/host-suffixes.txt");
+const ACRONYMS: &str = include_str!("../../scrubbers/dict/acronyms.txt");
+const SHORT_WORDS: &str = include_str!("../../scrubbers/dict/short-words.txt");
 
 #[derive(Debug, Deserialize)]
 struct PackFile {
@@ -66,6 +71,10 @@ struct RuleSpec {
     /// A value matching this pattern in full is not a finding (`UTF-8`, `CVE-2021-44228`).
     #[serde(default)]
     except: Option<String>,
+    /// A shared word list whose words are not findings either: `acronyms` (the capitals of
+    /// `dict/acronyms.txt`, which several rules and the profile matcher refuse alike).
+    #[serde(default)]
+    except_list: Option<String>,
     /// A match right after one of these strings (ASCII case-insensitive) is not a finding:
     /// `124.0.0.0` after `Chrome/` is a browser version, `#is_alert` after `{{` a template tag.
     #[serde(default)]
@@ -141,6 +150,8 @@ pub struct Rule {
     pub boundary: bool,
     pub min_entropy: Option<f64>,
     pub except: Option<Regex>,
+    /// Whether an acronym of `dict/acronyms.txt` is not a finding.
+    pub except_acronyms: bool,
     pub not_after: Vec<String>,
     pub transform: Option<Transform>,
     pub examples: Vec<Example>,
@@ -226,6 +237,15 @@ impl Packs {
                     .map(|p| compile_ascii(&format!("^(?:{p})$")))
                     .transpose()
                     .map_err(|e| ScrubError::Pack(format!("rule {id} except: {e}")))?;
+                let except_acronyms = match spec.except_list.as_deref() {
+                    None => false,
+                    Some("acronyms") => true,
+                    Some(other) => {
+                        return Err(ScrubError::Pack(format!(
+                            "rule {id}: unknown except_list {other}"
+                        )));
+                    }
+                };
                 let transform = match spec.transform.as_deref() {
                     None => None,
                     Some("date") => Some(Transform::Date),
@@ -273,6 +293,7 @@ impl Packs {
                     boundary: spec.boundary,
                     min_entropy: spec.min_entropy,
                     except,
+                    except_acronyms,
                     not_after: spec.not_after,
                     transform,
                     examples: spec.examples,
@@ -329,6 +350,24 @@ fn compile_ascii(pattern: &str) -> Result<Regex, String> {
             .map_err(|e| e.to_string())
     };
     build(false).or_else(|_| build(true))
+}
+
+/// Whether a word is an acronym of technical or business prose (`SRE`, `PST`, `ICU`), in
+/// any case: never a person's initials nor an organisation's guessed initialism.
+pub fn is_acronym(word: &str) -> bool {
+    static SET: OnceLock<FxHashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| data_lines(ACRONYMS).into_iter().collect())
+        .contains(&word.to_lowercase())
+}
+
+/// Whether an initialism spells a short English word, a unit or an acronym (`of`, `ms`,
+/// `api`), which an organisation's initials are never taken to be.
+pub fn is_word_initialism(word: &str) -> bool {
+    static SHORT: OnceLock<FxHashSet<String>> = OnceLock::new();
+    SHORT
+        .get_or_init(|| data_lines(SHORT_WORDS).into_iter().collect())
+        .contains(&word.to_lowercase())
+        || is_acronym(word)
 }
 
 /// Non-empty, non-comment lines of a data file, lower-cased.

@@ -1530,40 +1530,35 @@ pub fn fold_ascii(word: &str) -> Option<String> {
     }
 }
 
-/// A word with its European Latin diacritics removed (`siân` → `sian`, `radosław` →
-/// `radoslaw`); `None` when a letter has no plain form here. Macrons stay: romanised
+/// A word with its Latin diacritics removed (`siân` → `sian`, `radosław` → `radoslaw`,
+/// `trần` → `tran`); `None` when a letter has no plain form. Macrons stay: romanised
 /// Japanese (`Kōyō`) is not the name it would fold to.
 fn fold_diacritics(word: &str) -> Option<String> {
-    word.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                return Some(c);
-            }
-            Some(match c {
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' | 'ą' => 'a',
-                'ç' | 'ć' | 'č' => 'c',
-                'ď' | 'đ' => 'd',
-                'è' | 'é' | 'ê' | 'ë' | 'ė' | 'ę' | 'ě' => 'e',
-                'ğ' => 'g',
-                'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
-                'ł' | 'ľ' => 'l',
-                'ñ' | 'ń' | 'ň' => 'n',
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => 'o',
-                'ř' => 'r',
-                'ś' | 'š' | 'ş' => 's',
-                'ť' | 'ţ' => 't',
-                'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => 'u',
-                'ý' | 'ÿ' => 'y',
-                'ź' | 'ż' | 'ž' => 'z',
-                _ => return None,
-            })
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    if word.contains(['ā', 'ē', 'ī', 'ō', 'ū', 'Ā', 'Ē', 'Ī', 'Ō', 'Ū']) {
+        return None;
+    }
+    word.nfd()
+        .filter(|&c| !is_combining_mark(c))
+        .map(|c| match c {
+            c if c.is_ascii() => Some(c),
+            // Letters with a stroke or without a dot do not decompose.
+            'ł' => Some('l'),
+            'Ł' => Some('L'),
+            'đ' => Some('d'),
+            'Đ' => Some('D'),
+            'ø' => Some('o'),
+            'Ø' => Some('O'),
+            'ı' => Some('i'),
+            _ => None,
         })
         .collect()
 }
 
 /// Titles before a name, written with a dot.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "sra", "mme", "mlle",
+    "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "sra", "mme", "mlle", "hr", "fr",
 ];
 
 /// Whether a title with its dot comes right before `start`: "Ms. Achterberg", "Prof. Olatunji".
@@ -1679,6 +1674,13 @@ fn only_space_between(text: &str, end: usize, start: usize) -> bool {
 
 /// Whether a word opens a sentence, where capitals say nothing about names.
 fn sentence_start(text: &str, start: usize) -> bool {
+    // A quotation opens with a capital of its own: `Reaktion "Power off and restart"`.
+    if text[..start]
+        .trim_end_matches([' ', '\t'])
+        .ends_with(['"', '“', '„'])
+    {
+        return true;
+    }
     let before = text[..start].trim_end_matches([' ', '\t', '*', '_', '"', '(']);
     before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '#', '-', '|'])
 }

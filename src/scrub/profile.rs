@@ -6,6 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::pack::is_word_initialism;
+
 /// What identifies an organisation: everything here is hidden from its reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -537,20 +539,6 @@ fn in_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
         || token.iter().skip(1).any(|b| b.is_ascii_uppercase())
 }
 
-/// Initialisms that are common English words or units and abbreviations of technical
-/// prose: "Okapi Freight" is not every `of`, nor "Mighty Software" every `ms`.
-const WORD_INITIALISMS: &[&str] = &[
-    "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of",
-    "on", "or", "so", "to", "up", "us", "we", "all", "and", "any", "are", "but", "can", "for",
-    "had", "has", "her", "his", "its", "may", "new", "not", "now", "one", "our", "out", "per",
-    "see", "the", "two", "use", "via", "was", "who", "why", "you", "also", "from", "have", "into",
-    "more", "only", "than", "that", "then", "they", "this", "when", "will", "with", "ms", "ns",
-    "kb", "mb", "gb", "tb", "pb", "db", "id", "ip", "os", "io", "ui", "ux", "qa", "ci", "cd", "pr",
-    "vm", "ok", "am", "pm", "hr", "api", "cpu", "gpu", "ram", "dns", "tls", "ssl", "ssh", "sql",
-    "aws", "gcp", "sre", "ops", "dev", "tcp", "udp", "url", "eu", "uk", "utc", "etc", "eta", "tbd",
-    "faq", "rca", "sla", "slo", "sli", "vpn", "vpc", "lb", "az", "hi", "oh", "hey", "yes",
-];
-
 /// Initialisms a team may have made of a one-name organisation, to look for inside
 /// identifiers: the first letter and one or two later consonants, in order (`tw`, `tg` of
 /// "Tillwright"; `mg`, `mgt` of "Marrowgate"; `cvp` of "Corvane Payments"). Only for names
@@ -577,10 +565,7 @@ fn guessed_initialisms(name: &str) -> Vec<String> {
         }
     }
     out.into_iter()
-        .filter(|g| {
-            !WORD_INITIALISMS.contains(&g.as_str())
-                && !g.as_bytes().windows(2).any(|w| w[0] == w[1])
-        })
+        .filter(|g| !is_word_initialism(g) && !g.as_bytes().windows(2).any(|w| w[0] == w[1]))
         .collect()
 }
 
@@ -625,21 +610,8 @@ fn guessed_initialism_at(
             token
         }));
     }
-    let word = std::str::from_utf8(&bytes[start..end]).unwrap_or_default();
-    (capitals && end - start == 3 && token == (start, end) && !COMMON_ACRONYMS.contains(&word))
-        .then_some(None)
+    (capitals && end - start == 3 && token == (start, end)).then_some(None)
 }
-
-/// Three-capital words of technical prose that a guessed initialism must not take when it
-/// stands alone: time zones, protocols and units ("Postmark" guesses `pst`).
-const COMMON_ACRONYMS: &[&str] = &[
-    "PST", "PDT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "BST", "CET", "IST", "JST", "GMT",
-    "UTC", "AWS", "GCP", "API", "SDK", "CLI", "CPU", "GPU", "RAM", "SSD", "HDD", "DNS", "CDN",
-    "TLS", "SSL", "SSH", "TCP", "UDP", "RPC", "RPS", "QPS", "TPS", "MTU", "OOM", "JVM", "SQL",
-    "DDL", "DML", "ETL", "ACL", "IAM", "KMS", "VPC", "VPN", "NAT", "WAF", "SLA", "SLO", "SLI",
-    "SRE", "RCA", "PIR", "NOC", "SOC", "DBA", "CTO", "CEO", "CFO", "ETA", "TBD", "FYI", "MVP",
-    "PDF", "CSV", "XML", "JWT", "MFA", "SSO", "PII", "GDP", "WWW", "BGP",
-];
 
 /// A cloud region or zone written as providers do (`ap-south-1`, `ca-central-1a`,
 /// `us-gov-west-1`, `australia-southeast1-b`): public, and no organisation's name.
@@ -704,7 +676,7 @@ fn domain_initialism(label: &str, tld: &str) -> Option<String> {
     let lower = head.to_lowercase();
     ((2..=4).contains(&lower.len())
         && lower.chars().all(|c| c.is_ascii_lowercase())
-        && !WORD_INITIALISMS.contains(&lower.as_str()))
+        && !is_word_initialism(&lower))
     .then_some(lower)
 }
 
@@ -722,7 +694,7 @@ fn initialism(term: &str) -> Option<String> {
     let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
     (initials.chars().all(|c| c.is_alphabetic())
         && (2..=4).contains(&initials.chars().count())
-        && !WORD_INITIALISMS.contains(&initials.to_lowercase().as_str()))
+        && !is_word_initialism(&initials))
     .then_some(initials)
 }
 
@@ -991,14 +963,16 @@ mod tests {
     }
 
     #[test]
-    fn a_guessed_initialism_that_is_a_common_acronym_stays_alone() {
-        let m = ProfileMatcher::new(&IdentityProfile {
-            name: "Postmark".into(),
-            ..Default::default()
-        });
-        let text = "at 09:14 PST the pst-relay-02 host, not db-1.pst";
-        let found = matched_texts(&m, text);
-        assert_eq!(found, vec!["pst"]);
+    fn a_guessed_initialism_is_never_a_common_acronym() {
+        // "Postmark" would guess `pst`, a time zone; "Devonshire" `dns`.
+        for name in ["Postmark", "Devonshire"] {
+            let m = ProfileMatcher::new(&IdentityProfile {
+                name: name.into(),
+                ..Default::default()
+            });
+            let text = "at 09:14 PST the pst-relay-02 and dns-01 hosts, not db-1.pst";
+            assert!(matched_texts(&m, text).is_empty(), "{name}");
+        }
     }
 
     #[test]

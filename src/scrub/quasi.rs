@@ -42,7 +42,9 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
             clock_minute(time_part.trim_start_matches(['T', ' ']))
                 .map(|minute| Generalised::Clock { day, minute })
         }
-        Transform::Scale => band(value, 1000.0).map(Generalised::Fixed),
+        Transform::Scale => {
+            band(value, 1000.0, upper_bound_before(text_before)).map(Generalised::Fixed)
+        }
         // People served or employed identify from a hundred: "707 new user accounts".
         // A count of people has no fraction: `2.300 employees` groups thousands with a dot.
         Transform::Count => {
@@ -57,7 +59,7 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
             } else {
                 value.to_string()
             };
-            band(&value, 100.0).map(Generalised::Fixed)
+            band(&value, 100.0, upper_bound_before(text_before)).map(Generalised::Fixed)
         }
         Transform::People | Transform::Names | Transform::Speaker => None,
     }
@@ -230,7 +232,7 @@ pub fn bare_figure(value: &str) -> Option<(&str, Generalised)> {
     if !grouped || digits < 5 {
         return None;
     }
-    band(figure, 1000.0).map(|b| (figure, Generalised::Fixed(b)))
+    band(figure, 1000.0, false).map(|b| (figure, Generalised::Fixed(b)))
 }
 
 /// A figure as written, in English (`1,487,392.18`) or continental (`1.487.392,18`) style.
@@ -251,9 +253,42 @@ fn plain_number(written: &str) -> Option<f64> {
     }
 }
 
+/// Whether the words before a figure make it an upper bound ("below 4,300 USD", "fewer than
+/// 2,300 staff"), which its band must keep: "below over 1,000" would say nothing true.
+fn upper_bound_before(text_before: &str) -> bool {
+    let tail: String = text_before
+        .trim_end()
+        .chars()
+        .rev()
+        .take(16)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    [
+        "below",
+        "under",
+        "less than",
+        "fewer than",
+        "up to",
+        "at most",
+        "no more than",
+        "lower than",
+        "within",
+    ]
+    .iter()
+    .any(|w| {
+        tail.strip_suffix(w)
+            .is_some_and(|head| head.is_empty() || head.ends_with(|c: char| !c.is_alphanumeric()))
+    })
+}
+
 /// `16,000` → `over 10,000`; `300 billion` → `over 100 billion`; `$2.3M` → `over $1 million`;
-/// below `floor` (1,000 for most figures) the figure is not identifying and stays.
-fn band(value: &str, floor: f64) -> Option<String> {
+/// below `floor` (1,000 for most figures) the figure is not identifying and stays, and so
+/// does a power of ten (`1,000 USD`), which says no more than its band. An upper bound
+/// (`ceiling`) rounds up instead: "below 4,300" → "below 10,000".
+fn band(value: &str, floor: f64, mut ceiling: bool) -> Option<String> {
     // A figure broken over lines ("more than\n60,000 merchants") reads as one line.
     let joined;
     let mut trimmed = value.trim();
@@ -285,6 +320,7 @@ fn band(value: &str, floor: f64) -> Option<String> {
                 .is_some_and(|p| p.eq_ignore_ascii_case(word))
         {
             trimmed = &trimmed[word.len()..];
+            ceiling |= word == "up to ";
         }
     }
     let currency: String = trimmed
@@ -324,7 +360,13 @@ fn band(value: &str, floor: f64) -> Option<String> {
     if total < floor {
         return None;
     }
-    let power = 10f64.powi(total.log10().floor() as i32);
+    let mut power = 10f64.powi(total.log10().floor() as i32);
+    if total == power {
+        return None;
+    }
+    if ceiling {
+        power *= 10.0;
+    }
     let figure = if power >= 1e12 {
         format!("{} trillion", power / 1e12)
     } else if power >= 1e9 {
@@ -342,7 +384,8 @@ fn band(value: &str, floor: f64) -> Option<String> {
     } else {
         ""
     };
-    let mut out = format!("over {currency}{gap}{figure}");
+    let over = if ceiling { "" } else { "over " };
+    let mut out = format!("{over}{currency}{gap}{figure}");
     if !suffix.is_empty() {
         out.push(' ');
         out.push_str(suffix);
@@ -445,41 +488,57 @@ mod tests {
 
     #[test]
     fn figures_become_bands() {
-        assert_eq!(band("16,000", 1000.0).as_deref(), Some("over 10,000"));
         assert_eq!(
-            band("300 billion", 1000.0).as_deref(),
+            band("16,000", 1000.0, false).as_deref(),
+            Some("over 10,000")
+        );
+        assert_eq!(
+            band("300 billion", 1000.0, false).as_deref(),
             Some("over 100 billion")
         );
-        assert_eq!(band("$2.3M", 1000.0).as_deref(), Some("over $1 million"));
         assert_eq!(
-            band("450,000 EUR", 1000.0).as_deref(),
+            band("$2.3M", 1000.0, false).as_deref(),
+            Some("over $1 million")
+        );
+        assert_eq!(
+            band("450,000 EUR", 1000.0, false).as_deref(),
             Some("over 100,000 EUR")
         );
         assert_eq!(
-            band("EUR 318,400", 1000.0).as_deref(),
+            band("EUR 318,400", 1000.0, false).as_deref(),
             Some("over EUR 100,000")
         );
-        assert_eq!(band("999", 1000.0), None);
+        assert_eq!(band("999", 1000.0, false), None);
+        // A power of ten says no more than its band; an upper bound rounds up.
+        assert_eq!(band("1,000 USD", 1000.0, false), None);
+        assert_eq!(
+            band("4,300 USD", 1000.0, true).as_deref(),
+            Some("10,000 USD")
+        );
+        assert!(upper_bound_before("payouts below "));
+        assert!(upper_bound_before("Fewer than "));
+        assert!(!upper_bound_before("thunder "));
+        assert!(!upper_bound_before("over "));
         // People counts band from a hundred.
         assert_eq!(
-            band("707 new user accounts", 100.0).as_deref(),
+            band("707 new user accounts", 100.0, false).as_deref(),
             Some("over 100 new user accounts")
         );
-        assert_eq!(band("99 users", 100.0), None);
+        assert_eq!(band("99 users", 100.0, false), None);
         assert_eq!(
-            band("£0.6 million", 1000.0).as_deref(),
+            band("£0.6 million", 1000.0, false).as_deref(),
             Some("over £100,000")
         );
         assert_eq!(
-            band("more than\n60,000 merchants", 1000.0).as_deref(),
+            band("more than\n60,000 merchants", 1000.0, false).as_deref(),
             Some("over 10,000 merchants")
         );
         assert_eq!(
-            band("Three and a half billion people", 1000.0).as_deref(),
+            band("Three and a half billion people", 1000.0, false).as_deref(),
             Some("over 1 billion people")
         );
         assert_eq!(
-            band("1.21B queries", 1000.0).as_deref(),
+            band("1.21B queries", 1000.0, false).as_deref(),
             Some("over 1 billion queries")
         );
     }
