@@ -653,7 +653,8 @@ impl Scrubber {
             let joins = |b: Option<u8>, next: Option<&u8>| {
                 matches!(b, Some(b'-' | b'_' | b'.')) && next.is_some_and(u8::is_ascii_alphanumeric)
             };
-            let in_identifier = matches!(*kind, "product" | "org" | "customer" | "company")
+            // Not a company: one found by the dictionary ("Checkout") is also an ordinary word.
+            let in_identifier = matches!(*kind, "product" | "org")
                 && (joins(after, bytes.get(end + 1))
                     || (start >= 2 && joins(before, bytes.get(start - 2))));
             let case_differs = wordlike
