@@ -366,7 +366,9 @@ impl Scrubber {
             return (String::new(), Vec::new());
         }
         let chosen = self.resolve(text, profile, keep, &names.known);
-        names.known.learn(text, &chosen);
+        names
+            .known
+            .learn(text, &chosen, |v| self.common_word_person(v));
         self.emit(field, text, chosen, names)
     }
 
@@ -506,7 +508,10 @@ impl Scrubber {
         for (c, end) in chosen {
             if c.generalised.is_none() && PROPAGATED_KINDS.contains(&c.kind) {
                 let v = &text[c.start..*end];
-                if long_enough(c.kind, v) && seen.insert(v.to_lowercase()) {
+                if long_enough(c.kind, v)
+                    && !(c.kind == "person" && self.common_word_person(v))
+                    && seen.insert(v.to_lowercase())
+                {
                     let canonical = c.canonical.clone().unwrap_or_else(|| v.to_lowercase());
                     values.push((v.to_string(), c.kind, canonical));
                     rewrites.push(None);
@@ -1021,6 +1026,12 @@ impl Scrubber {
     /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
     /// is in the list. A lookup per label rather than a comparison per listed domain, as
     /// every hostname and URL match is checked here.
+    /// A person found in lower case by a strong cue ("Hey, captain") whose name is an
+    /// ordinary word: hidden there, but not every "captain" of the report.
+    fn common_word_person(&self, value: &str) -> bool {
+        value.bytes().all(|b| b.is_ascii_lowercase()) && self.people.is_plain_word(value)
+    }
+
     /// A subdomain that carries an account's number (`u4417823.wl124.sendgrid.net`) names
     /// that account, not the shared service.
     fn is_public_domain(&self, host: &str) -> bool {
@@ -1083,11 +1094,20 @@ struct KnownValues {
 impl KnownValues {
     /// Remembers the values redacted or generalised in one text, the way `propagate` looks
     /// for them again within that text.
-    fn learn(&mut self, text: &str, chosen: &[(Candidate, usize)]) {
+    fn learn(
+        &mut self,
+        text: &str,
+        chosen: &[(Candidate, usize)],
+        common_word_person: impl Fn(&str) -> bool,
+    ) {
         for (c, end) in chosen {
             let v = &text[c.start..*end];
             let wanted = match &c.generalised {
-                None => PROPAGATED_KINDS.contains(&c.kind) && long_enough(c.kind, v),
+                None => {
+                    PROPAGATED_KINDS.contains(&c.kind)
+                        && long_enough(c.kind, v)
+                        && !(c.kind == "person" && common_word_person(v))
+                }
                 Some(_) => v.len() >= 4,
             };
             if wanted && self.seen.insert(v.to_lowercase()) {
@@ -2008,6 +2028,18 @@ mod tests {
             "host-1 failed over to host-2; host-1 came back"
         );
         assert_eq!(findings.len(), 3);
+    }
+
+    #[test]
+    fn initials_found_once_are_hidden_again_but_words_and_contractions_are_not() {
+        let out = scrubbed(
+            "| T+0:50 | XC opens the channel |\nLater XC and the SRE agreed. \
+             \"Hey, captain, I've seen this.\" The captain said \"I've heard it.\"",
+        );
+        assert!(!out.contains("XC"), "{out}");
+        assert!(out.contains("the SRE agreed"), "{out}");
+        assert!(out.contains("The captain said"), "{out}");
+        assert!(out.contains("\"I've heard it"), "{out}");
     }
 
     #[test]

@@ -287,6 +287,12 @@ impl PeopleDetector {
     }
 
     /// Whether a lower-case word is an ordinary word, a known name or a technology.
+    /// Whether a lower-case word is in the English dictionary ("captain", "will"; not
+    /// "tomasz").
+    pub fn is_plain_word(&self, lower: &str) -> bool {
+        self.english.contains(lower)
+    }
+
     pub fn is_known_word(&self, lower: &str) -> bool {
         self.english.contains(lower) || self.is_name(lower) || self.never.contains(lower)
     }
