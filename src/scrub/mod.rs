@@ -368,7 +368,7 @@ impl Scrubber {
         let chosen = self.resolve(text, profile, keep, &names.known);
         names
             .known
-            .learn(text, &chosen, |v| self.common_word_person(v));
+            .learn(text, &chosen, |kind, v| self.propagates(kind, v));
         self.emit(field, text, chosen, names)
     }
 
@@ -508,10 +508,7 @@ impl Scrubber {
         for (c, end) in chosen {
             if c.generalised.is_none() && PROPAGATED_KINDS.contains(&c.kind) {
                 let v = &text[c.start..*end];
-                if long_enough(c.kind, v)
-                    && !(c.kind == "person" && self.common_word_person(v))
-                    && seen.insert(v.to_lowercase())
-                {
+                if self.propagates(c.kind, v) && seen.insert(v.to_lowercase()) {
                     let canonical = c.canonical.clone().unwrap_or_else(|| v.to_lowercase());
                     values.push((v.to_string(), c.kind, canonical));
                     rewrites.push(None);
@@ -1026,10 +1023,14 @@ impl Scrubber {
     /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
     /// is in the list. A lookup per label rather than a comparison per listed domain, as
     /// every hostname and URL match is checked here.
-    /// A person found in lower case by a strong cue ("Hey, captain") whose name is an
-    /// ordinary word: hidden there, but not every "captain" of the report.
-    fn common_word_person(&self, value: &str) -> bool {
-        value.bytes().all(|b| b.is_ascii_lowercase()) && self.people.is_plain_word(value)
+    /// Whether a value found once is looked for again: long enough, and not a person found
+    /// in lower case by a strong cue ("Hey, captain") whose name is an ordinary word, hidden
+    /// there but not at every "captain" of the report.
+    fn propagates(&self, kind: &str, value: &str) -> bool {
+        long_enough(kind, value)
+            && !(kind == "person"
+                && value.bytes().all(|b| b.is_ascii_lowercase())
+                && self.people.is_plain_word(value))
     }
 
     /// A subdomain that carries an account's number (`u4417823.wl124.sendgrid.net`) names
@@ -1098,16 +1099,12 @@ impl KnownValues {
         &mut self,
         text: &str,
         chosen: &[(Candidate, usize)],
-        common_word_person: impl Fn(&str) -> bool,
+        propagates: impl Fn(&str, &str) -> bool,
     ) {
         for (c, end) in chosen {
             let v = &text[c.start..*end];
             let wanted = match &c.generalised {
-                None => {
-                    PROPAGATED_KINDS.contains(&c.kind)
-                        && long_enough(c.kind, v)
-                        && !(c.kind == "person" && common_word_person(v))
-                }
+                None => PROPAGATED_KINDS.contains(&c.kind) && propagates(c.kind, v),
                 Some(_) => v.len() >= 4,
             };
             if wanted && self.seen.insert(v.to_lowercase()) {
