@@ -805,6 +805,15 @@ impl Scrubber {
                 base + 1,
             ));
         }
+        for (start, end) in self.people.address_cells(text) {
+            candidates.push(Candidate::new(
+                start,
+                end,
+                "site",
+                "people.address-cell",
+                base + 1,
+            ));
+        }
         for (start, end) in self.people.identifier_cells(text) {
             candidates.push(Candidate::new(
                 start,
@@ -1766,8 +1775,9 @@ fn list_items(value: &str) -> Vec<(usize, usize)> {
         // leaves it.
         let item = item.trim_start();
         let item = item.strip_prefix("the ").unwrap_or(item);
-        let lead = (i - start) - item.len();
-        let trimmed = item.trim();
+        // A slug listed as code (`` `pellucid-bikes` ``) is the item without its backticks.
+        let trimmed = item.trim().trim_matches('`');
+        let lead = (i - start) - item.len() + (item.len() - item.trim_start_matches('`').len());
         if !trimmed.is_empty() {
             out.push((start + lead, start + lead + trimmed.len()));
         }

@@ -624,6 +624,7 @@ impl PeopleDetector {
             span.0 = self.extend_name_back(text, span.0);
         }
         out.extend(self.owner_cells(text));
+        out.extend(self.name_cells(text));
         out.extend(self.trailing_owners(text));
         out
     }
@@ -792,6 +793,70 @@ impl PeopleDetector {
             .into_iter()
             .map(|(a, b)| (a, a + core(&text[a..b]).len()))
             .collect()
+    }
+
+    /// The cells of a name column of a table or a CSV export (`First Name`, `Last Name`,
+    /// `Surname`): the header is the evidence, so names that are words (`Hope`) count.
+    fn name_cells(&self, text: &str) -> Vec<(usize, usize)> {
+        const HEADERS: &[&str] = &[
+            "first name",
+            "last name",
+            "firstname",
+            "lastname",
+            "surname",
+            "given name",
+            "forename",
+            "full name",
+            "contact name",
+            "donor name",
+            "patient name",
+            "employee name",
+        ];
+        let name = |cell: &str| self.owner_value(cell, true);
+        let mut out = if text.contains('|') {
+            column_cells(text, HEADERS, name)
+        } else {
+            Vec::new()
+        };
+        out.extend(csv_cells(text, HEADERS, name));
+        out
+    }
+
+    /// The cells of a street or postcode column of a table or a CSV export: a postal
+    /// address, whatever its shape (`The Old Manse`, `Flat 2, 14 Quay Street`).
+    pub fn address_cells(&self, text: &str) -> Vec<(usize, usize)> {
+        const HEADERS: &[&str] = &[
+            "street",
+            "mailing street",
+            "billing street",
+            "shipping street",
+            "street address",
+            "address",
+            "address line 1",
+            "address line 2",
+            "address1",
+            "address2",
+            "mailing address",
+            "home address",
+            "postcode",
+            "post code",
+            "postal code",
+            "zip",
+            "zip code",
+            "mailing zip/postal code",
+        ];
+        let address = |cell: &str| {
+            cell.len() <= 80
+                && cell.chars().any(char::is_alphanumeric)
+                && !matches!(cell, "-" | "n/a" | "N/A" | "none" | "None")
+        };
+        let mut out = if text.contains('|') {
+            column_cells(text, HEADERS, address)
+        } else {
+            Vec::new()
+        };
+        out.extend(csv_cells(text, HEADERS, address));
+        out
     }
 
     /// The owner in brackets at the end of an action item: `- [ ] Add alerting (lpemberton)
@@ -1001,10 +1066,28 @@ impl PeopleDetector {
             })
             .count()
             >= 2;
+        // "Bronwen Tyldesley, Fundraising & Data Officer": a part between commas that ends
+        // in a job title is the title, whatever "&" or "and" inside it would split off.
+        let mut titles: Vec<(usize, usize)> = Vec::new();
+        let mut part_start = 0;
+        for part in value.split([',', ';']) {
+            let last = part
+                .trim_end_matches(|c: char| !c.is_alphabetic())
+                .rsplit(' ')
+                .next()
+                .unwrap_or("");
+            if JOB_TITLE_WORDS.contains(&last.to_lowercase().as_str()) {
+                titles.push((part_start, part_start + part.len()));
+            }
+            part_start += part.len() + 1;
+        }
         let mut start = 0;
         let bytes = value.as_bytes();
         let mut i = 0;
         let push = |from: usize, to: usize, out: &mut Vec<(usize, usize)>| {
+            if titles.iter().any(|&(a, b)| a <= from && to <= b) {
+                return;
+            }
             let item = &value[from..to];
             // Drop a trailing role in brackets or after a dash: `Priya Raman (IC)`.
             let item_end = item.find(['(', '[', '<']).unwrap_or(item.len());
@@ -1060,6 +1143,19 @@ impl PeopleDetector {
             |w: &str| (2..=3).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
         if words.len() == 1 && initials(words[0]) {
             return !self.never.contains(&words[0].to_lowercase());
+        }
+        // A job title or a body beside the names ("Senior Responsible Supervisor",
+        // "Australian Prudential Regulation Authority", "Fundraising & Data Officer"): every
+        // word is an English word and none a name.
+        let plain = |w: &&str| {
+            let l = w.to_lowercase();
+            self.english.contains(&l) && !self.is_name(&l)
+        };
+        let named = |w: &&str| self.is_name(&w.to_lowercase());
+        if words.iter().all(plain)
+            || (words.len() >= 2 && words.last().is_some_and(plain) && !words.iter().any(named))
+        {
+            return false;
         }
         words.iter().all(|w| {
             let l = w.to_lowercase();
@@ -1590,6 +1686,38 @@ const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such 
 /// (`Redis Enterprise`, `Mirth Connect`, `Max Pool Size`, `Zebra TC52`): then it is part of
 /// a longer name, and its capital says nothing about a company. A country code after it
 /// ("Target UK") does not count.
+/// Last words of a job title in a list of people ("Data Officer", "Head of Platform").
+const JOB_TITLE_WORDS: &[&str] = &[
+    "officer",
+    "manager",
+    "director",
+    "supervisor",
+    "engineer",
+    "lead",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "coordinator",
+    "co-ordinator",
+    "administrator",
+    "analyst",
+    "consultant",
+    "specialist",
+    "assistant",
+    "adviser",
+    "advisor",
+    "secretary",
+    "treasurer",
+    "trustee",
+    "president",
+    "counsel",
+    "architect",
+    "controller",
+    "executive",
+    "commander",
+];
+
 fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
     let capital_word = |w: &str| {
         w.starts_with(|c: char| c.is_uppercase())
@@ -1605,15 +1733,35 @@ fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
             && !word.ends_with([',', ':', '.'])
             && !sentence_start(text, start - 1 - word.len())
     });
-    // After it only a model code counts ("Zebra TC52"): "Saffron & Sage Kitchens" is a company.
+    // After it only a model code or a number counts, possibly after more capitalised words
+    // ("Zebra TC52", "Line 3", "Luna Network HSM 7"): "Saffron & Sage Kitchens" is a company.
     let after = text[end..].strip_prefix(' ').is_some_and(|a| {
-        let word = a
-            .split([' ', '\n', '\t', ',', '.', ')', ':', ';'])
-            .next()
-            .unwrap_or(a);
-        capital_word(word) && word.bytes().any(|b| b.is_ascii_digit())
+        for word in a.split([' ', '\n', '\t', ',', '.', ')', ':', ';']).take(4) {
+            let digits = word.bytes().any(|b| b.is_ascii_digit());
+            if digits && (capital_word(word) || word.bytes().all(|b| b.is_ascii_digit())) {
+                return true;
+            }
+            if digits || !capital_word(word) {
+                return false;
+            }
+        }
+        false
     });
-    before || after
+    // "our Code of Fundraising Practice": a capitalised word, "of" and a capitalised word
+    // make a title.
+    let of_title = text[end..]
+        .strip_prefix(" of ")
+        .is_some_and(|a| a.starts_with(|c: char| c.is_uppercase()));
+    before || after || of_title || csv_line(text, start)
+}
+
+/// Whether `at` lies on a line of comma-separated values with no space after the commas (a
+/// CSV header or row), where capitalised words are column names and cells, not prose.
+fn csv_line(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    line.matches(',').count() >= 3 && !line.contains(", ")
 }
 
 /// Whether `at` lies inside an inline code span (`` `Connect Socket: refused` ``): an odd

@@ -184,7 +184,8 @@ impl ProfileMatcher {
                 });
             }
         }
-        for guess in guessed_initialisms(&profile.name) {
+        let one_name_terms = std::iter::once(&profile.name).chain(&profile.aliases);
+        for guess in one_name_terms.flat_map(|term| guessed_initialisms(term)) {
             if seen.insert(guess.clone()) {
                 patterns.push(guess);
                 targets.push(TermTarget {
@@ -311,7 +312,55 @@ impl ProfileMatcher {
                 }
             }
         }
+        self.confirmed_initialisms(text, &mut out);
         out
+    }
+
+    /// A guessed initialism the text uses inside an identifier (`QL-Platform_P1_Escalation`)
+    /// is the organisation's: it then counts as a word in capitals too ("schedule QL
+    /// Platform Primary").
+    fn confirmed_initialisms<'a>(&'a self, text: &str, out: &mut Vec<ProfileMatch<'a>>) {
+        let confirmed: Vec<String> = out
+            .iter()
+            .filter(|f| f.target.guessed_initialism && f.identifier.is_some())
+            .map(|f| text[f.start..f.end].to_ascii_uppercase())
+            .collect();
+        if confirmed.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut extra = Vec::new();
+        for word in &confirmed {
+            for (at, _) in text.match_indices(word.as_str()) {
+                let end = at + word.len();
+                let bounded = (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
+                    && (end == bytes.len()
+                        || !(bytes[end].is_ascii_alphanumeric()
+                            || matches!(bytes[end], b'-' | b'_' | b'.')
+                                && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)));
+                let covered = out.iter().any(|f| {
+                    let (a, b) = f.identifier.unwrap_or((f.start, f.end));
+                    a <= at && end <= b
+                });
+                if bounded && !covered {
+                    let Some(target) = out
+                        .iter()
+                        .find(|f| f.target.guessed_initialism && f.identifier.is_some())
+                        .map(|f| f.target)
+                    else {
+                        return;
+                    };
+                    extra.push(ProfileMatch {
+                        start: at,
+                        end,
+                        target,
+                        identifier: None,
+                    });
+                }
+            }
+        }
+        out.extend(extra);
+        out.sort_by_key(|f| f.start);
     }
 
     /// Words one edit away from a profile term (`Acmee`, `Roadrunenr`), for capitalised
@@ -544,6 +593,7 @@ fn in_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
 /// "Tillwright"; `mg`, `mgt` of "Marrowgate"; `cvp` of "Corvane Payments"). Only for names
 /// of one or two words: longer names have their word initials in `variants`.
 fn guessed_initialisms(name: &str) -> Vec<String> {
+    let name = without_legal_form(name);
     let letters: Vec<u8> = name
         .bytes()
         .filter(u8::is_ascii_alphabetic)
@@ -580,13 +630,20 @@ fn guessed_initialism_at(
 ) -> Option<Option<(usize, usize)>> {
     let capitals = bytes[start..end].iter().all(u8::is_ascii_uppercase);
     let lower = bytes[start..end].iter().all(u8::is_ascii_lowercase);
-    if !(capitals || lower) || !left_ok {
+    let title = end - start >= 3
+        && bytes[start].is_ascii_uppercase()
+        && bytes[start + 1..end].iter().all(u8::is_ascii_lowercase);
+    if !(capitals || lower || title) || !left_ok {
         return None;
     }
-    // `TBYForceUpdateCoordinator`: capitals, then a capitalised word glued to them.
-    let camel_head = capitals
+    // `TBYForceUpdateCoordinator`, `TwkWebhookFanoutWorker`: the initialism, then a
+    // capitalised word glued to it.
+    let camel_head = (capitals || title)
         && bytes.get(end).is_some_and(u8::is_ascii_uppercase)
         && bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase);
+    if title && !camel_head {
+        return None;
+    }
     if !(right_ok || camel_head) {
         return None;
     }
@@ -598,14 +655,18 @@ fn guessed_initialism_at(
     let joined = |at: Option<&u8>| at.is_none_or(|b| matches!(b, b'-' | b'_'));
     let before = (start > token.0).then(|| &bytes[start - 1]);
     let after = (end < token.1).then(|| &bytes[end]);
-    let segmented = token != (start, end) && joined(before) && joined(after);
+    // `vdm.scan-events.v3`: three letters or more opening a dotted name (a Kafka topic, a
+    // metric, a package) are its namespace.
+    let namespace = before.is_none() && after == Some(&b'.') && end - start >= 3;
+    let segmented = token != (start, end) && joined(before) && (joined(after) || namespace);
     if segmented || camel_head {
         return Some(Some(if camel_head {
             let mut to = end;
             while to < bytes.len() && bytes[to].is_ascii_alphanumeric() {
                 to += 1;
             }
-            (token.0, to.max(token.1))
+            // `TwkWebhookFanoutWorker.perform_async`: the class, not the method after it.
+            (token.0, to)
         } else {
             token
         }));
@@ -683,8 +744,7 @@ fn domain_initialism(label: &str, tld: &str) -> Option<String> {
 /// The initials of a multi-word term ("Farma Verde" → `FV`), when they make an initialism
 /// of two to four letters that is not an ordinary word.
 fn initialism(term: &str) -> Option<String> {
-    let words: Vec<&str> = term
-        .trim()
+    let words: Vec<&str> = without_legal_form(term)
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
         .filter(|w| !w.is_empty())
         .collect();
@@ -696,6 +756,51 @@ fn initialism(term: &str) -> Option<String> {
         && (2..=4).contains(&initials.chars().count())
         && !is_word_initialism(&initials))
     .then_some(initials)
+}
+
+/// A name without the legal form after it ("Quayline Freight Systems Ltd" → "Quayline Freight
+/// Systems", "Veldmark Logistics B.V." → "Veldmark Logistics"): teams abbreviate the name.
+fn without_legal_form(name: &str) -> &str {
+    const LEGAL_FORMS: &[&str] = &[
+        "ltd",
+        "limited",
+        "inc",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "bv",
+        "b.v",
+        "nv",
+        "n.v",
+        "sa",
+        "s.a",
+        "corp",
+        "corporation",
+        "co",
+        "pty",
+        "pte",
+        "as",
+        "ab",
+        "oy",
+        "srl",
+        "spa",
+        "sas",
+        "sarl",
+        "kg",
+        "llp",
+    ];
+    let mut rest = name.trim();
+    while let Some((head, last)) = rest.rsplit_once(' ') {
+        let word = last
+            .trim_matches(|c: char| matches!(c, '.' | ','))
+            .to_lowercase();
+        if !LEGAL_FORMS.contains(&word.as_str()) {
+            break;
+        }
+        rest = head.trim_end_matches([',', ' ']);
+    }
+    rest
 }
 
 /// Words that only say what kind of business a name is ("Ferries", "Credit Union").
