@@ -646,9 +646,13 @@ impl PeopleDetector {
             let Some(rest) = text[pos..].strip_prefix(' ') else {
                 break;
             };
-            let len = rest
-                .find(|c: char| !c.is_ascii_lowercase())
-                .unwrap_or(rest.len());
+            // "van 't Hof": a particle may open with an apostrophe.
+            let lead = rest.chars().next().filter(|c| matches!(c, '\'' | '’'));
+            let lead = lead.map_or(0, char::len_utf8);
+            let len = lead
+                + rest[lead..]
+                    .find(|c: char| !c.is_ascii_lowercase())
+                    .unwrap_or(rest.len() - lead);
             if !PARTICLES.contains(&&rest[..len]) {
                 break;
             }
@@ -779,6 +783,16 @@ impl PeopleDetector {
             "who",
             "responsible",
             "dri",
+            // Dutch, German, French, Spanish and Portuguese owner columns.
+            "wie",
+            "eigenaar",
+            "verantwoordelijke",
+            "wer",
+            "verantwortlich",
+            "qui",
+            "responsable",
+            "quién",
+            "dono",
             "reviewer",
             "approver",
         ];
@@ -920,6 +934,18 @@ impl PeopleDetector {
             && value.bytes().all(|b| b.is_ascii_uppercase())
         {
             return initials_ok && !self.unit_words.contains(&value.to_lowercase());
+        }
+        // Initials with a particle or a second letter in lower case (`MvdS`, `StH`, `MSu`).
+        if initials_ok
+            && words.len() == 1
+            && (3..=5).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_alphabetic())
+            && value.starts_with(|c: char| c.is_ascii_uppercase())
+            && value.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+            && value.bytes().filter(u8::is_ascii_lowercase).count() <= 2
+            && value.bytes().skip(1).any(|b| b.is_ascii_uppercase())
+        {
+            return !super::pack::is_acronym(value);
         }
         let plain = |w: &str, l: &str| {
             let letters = w.chars().any(char::is_alphabetic)
@@ -1599,7 +1625,7 @@ impl PeopleDetector {
 /// Lower-case words inside names: "van der Merwe", "bin Yusof", "de la Cruz", "ap Rhys".
 pub(super) const PARTICLES: &[&str] = &[
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das",
-    "do", "bin", "binti", "bint", "ibn", "al", "el", "ap", "ab", "ter", "ten", "zu",
+    "do", "bin", "binti", "bint", "ibn", "al", "el", "ap", "ab", "ter", "ten", "zu", "'t", "’t",
 ];
 
 /// After `end`, a nickname in quotes or brackets (` "Max"`, ` (Bart)`): where it ends.
@@ -2276,6 +2302,34 @@ mod tests {
             ),
             "tenant_id,organisation,users\n[id-1],Company A,14\n[id-2],Company B,0\n\nThe cache key, region and pod, all shared.\n"
         );
+    }
+
+    #[test]
+    fn name_and_address_columns_of_a_csv_export() {
+        // The header is the evidence: a given name that is a word (`Hope`) and a house name
+        // are hidden; the header row's capitalised column names are not companies.
+        assert_eq!(
+            scrub(
+                "Contact ID,First Name,Last Name,Mailing Street,Total Gifts\n1,Grace,Hope,The Old Manse,75.00\n"
+            ),
+            "Contact ID,First Name,Last Name,Mailing Street,Total Gifts\n1,Person A,Person B,[site-1],75.00\n"
+        );
+    }
+
+    #[test]
+    fn job_titles_and_bodies_in_a_list_of_people_are_not_people() {
+        assert_eq!(
+            scrub(
+                "**To:** Ms Leonie Draper-Hatch, Senior Responsible Supervisor, Australian Prudential Regulation Authority\n**Author:** Bronwen Tyldesley, Fundraising & Data Officer\n"
+            ),
+            "**To:** Ms Person A, Senior Responsible Supervisor, Australian Prudential Regulation Authority\n**Author:** Person B, Fundraising & Data Officer\n"
+        );
+    }
+
+    #[test]
+    fn numbered_things_and_titles_are_not_companies() {
+        let text = "Units built on Line 3 used a Luna Network HSM 7 under our Code of Fundraising Practice.";
+        assert_eq!(scrub(text), text);
     }
 
     #[test]

@@ -748,6 +748,20 @@ fn initialism(term: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
         .filter(|w| !w.is_empty())
         .collect();
+    // "Saltmarsh & Vey" is written `S&V`.
+    if let [first, "&", second] = words.as_slice() {
+        let initials: String = [first, second]
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .collect();
+        return initials.chars().all(char::is_uppercase).then(|| {
+            initials
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join("&")
+        });
+    }
     if words.len() < 2 {
         return None;
     }
@@ -1064,6 +1078,46 @@ mod tests {
                 ("TWT", None),
                 ("tg", Some("tg-eu-west-1")),
             ]
+        );
+    }
+
+    #[test]
+    fn guessed_initialisms_of_aliases_open_namespaces_and_classes_then_count_as_words() {
+        // The legal form is dropped before guessing; the alias guesses too.
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Veldmark Logistics B.V.".into(),
+            aliases: vec!["Quayline".into()],
+            ..Default::default()
+        });
+        let text = "lag on vdm.scan-events.v3, class VdmScanWorker.perform_async; \
+                    escalation QL-Platform_P1 and schedule QL Platform; cv.pdf stays";
+        let found: Vec<(&str, Option<&str>)> = m
+            .find(text)
+            .iter()
+            .map(|f| {
+                (
+                    &text[f.start..f.end],
+                    f.identifier.map(|(a, b)| &text[a..b]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("vdm", Some("vdm.scan-events.v3")),
+                ("Vdm", Some("VdmScanWorker")),
+                ("QL", Some("QL-Platform_P1")),
+                ("QL", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_initials_of_a_name_with_an_ampersand_keep_it() {
+        assert_eq!(initialism("Saltmarsh & Vey").as_deref(), Some("S&V"));
+        assert_eq!(
+            without_legal_form("Hollowmere Devices, Inc."),
+            "Hollowmere Devices"
         );
     }
 
