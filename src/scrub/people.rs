@@ -467,6 +467,12 @@ impl PeopleDetector {
                 {
                     end_tok += 1;
                 }
+                // "in San Francisco", "Fort Worth": a place, unless a person's cue says
+                // otherwise.
+                if end_tok > i && PLACE_PREFIXES.contains(&lower[i].as_ref()) && !strong {
+                    i = end_tok + 1;
+                    continue;
+                }
                 if end_tok > i {
                     let first = &lower[i];
                     let second = &lower[i + 1];
@@ -605,7 +611,9 @@ impl PeopleDetector {
                 out.push((t.start, t.core_end));
             } else if t.lower
                 && self.is_name_bits(f, l)
-                && (strong
+                // "Hey, do we have…", "hey, captain": a lower-case ordinary word after a
+                // greeting is the sentence going on, not a name.
+                && ((strong && f & BIT_ENGLISH == 0)
                     || (self.is_clear_name_bits(f, l)
                         && (weak
                             || chat_speaker(text, &t)
@@ -1712,6 +1720,13 @@ const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such 
 /// (`Redis Enterprise`, `Mirth Connect`, `Max Pool Size`, `Zebra TC52`): then it is part of
 /// a longer name, and its capital says nothing about a company. A country code after it
 /// ("Target UK") does not count.
+/// First words of place names written as two capitalised words ("San Francisco", "Port
+/// Louis"), which would otherwise read as a name and a surname.
+const PLACE_PREFIXES: &[&str] = &[
+    "san", "santa", "santo", "são", "los", "las", "fort", "port", "mount", "lake", "new", "el",
+    "la", "rio",
+];
+
 /// Last words of a job title in a list of people ("Data Officer", "Head of Platform").
 const JOB_TITLE_WORDS: &[&str] = &[
     "officer",
@@ -1861,7 +1876,9 @@ fn sentence_start(text: &str, start: usize) -> bool {
     {
         return true;
     }
-    let before = text[..start].trim_end_matches([' ', '\t', '*', '_', '"', '(']);
+    // A sentence may end inside a closing quote or bracket: `my buddy.” But`.
+    let before =
+        text[..start].trim_end_matches([' ', '\t', '*', '_', '"', '(', '”', '’', '\'', ')']);
     before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '#', '-', '|'])
 }
 
@@ -2324,6 +2341,14 @@ mod tests {
             ),
             "**To:** Ms Person A, Senior Responsible Supervisor, Australian Prudential Regulation Authority\n**Author:** Person B, Fundraising & Data Officer\n"
         );
+    }
+
+    #[test]
+    fn greetings_places_and_closing_quotes_found_in_talk_transcripts() {
+        // From the incident-response talks: a lower-case word after "Hey," is the sentence,
+        // "San Francisco" is a place, and "But" after a closing quote opens a sentence.
+        let text = "Rick asks, \u{201c}Hey, do we have this database access?\u{201d} A group in San Francisco met.\nA weekend with my buddy.\u{201d} But you can't build it.";
+        assert_eq!(scrub(text), text.replacen("Rick", "Person A", 1));
     }
 
     #[test]
