@@ -455,7 +455,16 @@ impl PeopleDetector {
                 while end_tok + 1 < tokens.len()
                     && end_tok < i + 2
                     && tokens[end_tok + 1].title
-                    && only_space_between(text, tokens[end_tok].end, tokens[end_tok + 1].start)
+                    && (only_space_between(text, tokens[end_tok].end, tokens[end_tok + 1].start)
+                        // Prose wrapped between a clear given name and a surname in no
+                        // English dictionary: "escalated to Jörg\nMößner".
+                        || (end_tok == i
+                            && tokens[i + 1].start == t.end + 1
+                            && text.as_bytes()[t.end] == b'\n'
+                            && f & BIT_GIVEN != 0
+                            && self.is_clear_name_bits(f, &lower[i])
+                            && flags[i + 1] & (BIT_ENGLISH | BIT_NEVER) == 0
+                            && self.is_name_bits(flags[i + 1], &lower[i + 1])))
                     && tokens[end_tok].core_end == tokens[end_tok].end
                     && (flags[end_tok + 1] & BIT_NEVER == 0
                         // "Helen Sun", "Freya Page": a surname that is also a stopword,
@@ -2349,6 +2358,16 @@ mod tests {
         // "San Francisco" is a place, and "But" after a closing quote opens a sentence.
         let text = "Rick asks, \u{201c}Hey, do we have this database access?\u{201d} A group in San Francisco met.\nA weekend with my buddy.\u{201d} But you can't build it.";
         assert_eq!(scrub(text), text.replacen("Rick", "Person A", 1));
+    }
+
+    #[test]
+    fn a_name_wrapped_between_two_lines_is_one_person() {
+        // Hard-wrapped Markdown breaks a name at the line end; the surname alone must not
+        // stay, and a capitalised word after a technology stays.
+        assert_eq!(
+            scrub("We paged Priya\nRaman and Sofia\nRossi at noon."),
+            "We paged Person A and Person B at noon."
+        );
     }
 
     #[test]
