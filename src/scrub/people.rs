@@ -843,14 +843,7 @@ impl PeopleDetector {
             "patient name",
             "employee name",
         ];
-        let name = |cell: &str| self.owner_value(cell, true);
-        let mut out = if text.contains('|') {
-            column_cells(text, HEADERS, name)
-        } else {
-            Vec::new()
-        };
-        out.extend(csv_cells(text, HEADERS, name));
-        out
+        table_and_csv_cells(text, HEADERS, |cell| self.owner_value(cell, true))
     }
 
     /// The cells of a street or postcode column of a table or a CSV export: a postal
@@ -881,13 +874,7 @@ impl PeopleDetector {
                 && cell.chars().any(char::is_alphanumeric)
                 && !matches!(cell, "-" | "n/a" | "N/A" | "none" | "None")
         };
-        let mut out = if text.contains('|') {
-            column_cells(text, HEADERS, address)
-        } else {
-            Vec::new()
-        };
-        out.extend(csv_cells(text, HEADERS, address));
-        out
+        table_and_csv_cells(text, HEADERS, address)
     }
 
     /// The owner in brackets at the end of an action item: `- [ ] Add alerting (lpemberton)
@@ -1280,13 +1267,7 @@ impl PeopleDetector {
             "publisher",
             "account name",
         ];
-        let mut out = if text.contains('|') {
-            column_cells(text, HEADERS, |cell| self.company_cell(cell))
-        } else {
-            Vec::new()
-        };
-        out.extend(csv_cells(text, HEADERS, |cell| self.company_cell(cell)));
-        out
+        table_and_csv_cells(text, HEADERS, |cell| self.company_cell(cell))
     }
 
     /// Whether `name` is a technology or a technology vendor (`Epic Games`, `Cloudflare`):
@@ -1357,13 +1338,7 @@ impl PeopleDetector {
                 && cell.bytes().any(|b| b.is_ascii_digit())
                 && (!numeric || (digits_only && cell.len() >= 5))
         };
-        let mut cells = if text.contains('|') {
-            column_cells(text, HEADERS, identifier)
-        } else {
-            Vec::new()
-        };
-        cells.extend(csv_cells(text, HEADERS, identifier));
-        cells
+        table_and_csv_cells(text, HEADERS, identifier)
             .into_iter()
             .map(|(a, b)| {
                 let cell = &text[a..b];
@@ -1933,6 +1908,22 @@ fn column_cells(text: &str, headers: &[&str], keep: impl Fn(&str) -> bool) -> Ve
             }
         }
     }
+    out
+}
+
+/// The cells of the listed columns of Markdown tables, then of CSV blocks (see `column_cells`
+/// and `csv_cells`): a column's header is the evidence for its values.
+fn table_and_csv_cells(
+    text: &str,
+    headers: &[&str],
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = if text.contains('|') {
+        column_cells(text, headers, &keep)
+    } else {
+        Vec::new()
+    };
+    out.extend(csv_cells(text, headers, keep));
     out
 }
 
