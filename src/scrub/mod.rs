@@ -569,7 +569,20 @@ impl Scrubber {
         // Hospital") is the same company named without it later on.
         for (value, kind, canonical) in &values {
             if matches!(*kind, "company" | "customer")
-                && let Some(short) = company_short_form(value)
+                && let Some(short) = company_short_form(value).or_else(|| {
+                    // "Harrowmere Foods", "Ostwind Hostels", "Mwangaza Medical Centre": a
+                    // coined first word and ordinary words is shortened to the first word.
+                    let (first, rest) = value.split_once(' ')?;
+                    (first.chars().count() >= 5
+                        && first.chars().all(char::is_alphabetic)
+                        && first.starts_with(|c: char| c.is_uppercase())
+                        && !self.people.is_known_word(&first.to_lowercase())
+                        && rest.split(' ').count() <= 2
+                        && rest
+                            .split(' ')
+                            .all(|w| self.people.is_plain_word(&w.to_lowercase())))
+                    .then_some(first)
+                })
                 && short
                     .split(' ')
                     .any(|w| !self.people.is_known_word(&w.to_lowercase()))
@@ -848,6 +861,17 @@ impl Scrubber {
                 !abbreviation(c) || person_ends.contains(&text[..c.start - 1].trim_end().len())
             });
         }
+        // "Department for Housing and Tenancy Standards (DHTS)": capitals in brackets that
+        // spell a hidden company's name are its short form, and name it wherever they recur.
+        let short_forms: Vec<Candidate> = candidates
+            .iter()
+            .filter(|c| matches!(c.kind, "company" | "customer"))
+            .filter_map(|c| {
+                let (start, end) = initialism_in_brackets(text, c.start, c.end)?;
+                Some(Candidate::new(start, end, c.kind, c.rule, c.priority))
+            })
+            .collect();
+        candidates.extend(short_forms);
         candidates
     }
 
@@ -1022,6 +1046,15 @@ impl Scrubber {
         if !self.packs.host_suffixes.contains(*last) {
             return false;
         }
+        // `GOV.UK`, `co.uk`, `gov.au`: a country's second-level suffix alone is a public
+        // registry, not anyone's host.
+        const SECOND_LEVEL: &[&str] = &[
+            "gov", "co", "ac", "org", "com", "net", "edu", "nhs", "mod", "police", "ltd", "plc",
+            "sch", "gob", "gouv", "govt", "or", "ne", "go",
+        ];
+        if labels.len() == 2 && last.len() == 2 && SECOND_LEVEL.contains(&labels[0]) {
+            return false;
+        }
         // `main.rs`, `setup.py`, `README.md`: two labels whose suffix is a file extension.
         const FILE_EXTENSIONS: &[&str] = &[
             "rs", "py", "md", "sh", "pl", "so", "ts", "cc", "mo", "ps", "sql", "yml", "java", "kt",
@@ -1164,6 +1197,25 @@ fn abbreviation_in_brackets(text: &str, start: usize, end: usize) -> bool {
             .all(|(w, l)| w.chars().next().is_some_and(|f| f.eq_ignore_ascii_case(&l)))
 }
 
+/// The span of two to six capitals in brackets right after `start..end` whose letters are the
+/// initials of the capitalised words of that name ("Tallowfield Payments Ltd (TPL)",
+/// "Department for Housing and Tenancy Standards (DHTS)"); small words may be skipped.
+fn initialism_in_brackets(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let rest = text[end..].strip_prefix(" (")?;
+    let len = rest.find(')')?;
+    let letters = &rest[..len];
+    if !(2..=6).contains(&letters.len()) || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let initials: String = text[start..end]
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+        .collect();
+    let from = end + 2;
+    (initials == letters || initials.strip_suffix(['L', 'I', 'G']) == Some(letters))
+        .then_some((from, from + len))
+}
+
 /// A company's name without its legal form or trade ending (`Orrery Quant Ltd` → `Orrery
 /// Quant`), when what is left is a name of its own: at least four letters, capitalised.
 fn company_short_form(value: &str) -> Option<&str> {
@@ -1245,7 +1297,12 @@ fn given_name_of<'a>(kind: &str, value: &'a str) -> Option<&'a str> {
         && first.chars().count() >= 3
         && rest
             .split(' ')
-            .all(|w| w.starts_with(|c: char| c.is_uppercase()) || people::PARTICLES.contains(&w)))
+            // A quoted nickname in the middle (`Luigi "Gigi" Capuozzo`) is part of the name.
+            .all(|w| {
+                w.trim_start_matches(['"', '“'])
+                    .starts_with(|c: char| c.is_uppercase())
+                    || people::PARTICLES.contains(&w)
+            }))
     .then_some(first)
 }
 

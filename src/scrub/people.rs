@@ -637,6 +637,10 @@ impl PeopleDetector {
             i += 1;
         }
         for span in &mut out {
+            if let Some(whole) = self.around_nickname(text, span.0, span.1) {
+                *span = whole;
+                continue;
+            }
             span.1 = self.extend_name(text, span.1);
             span.0 = self.extend_name_back(text, span.0);
         }
@@ -691,6 +695,29 @@ impl PeopleDetector {
     /// Where a name found from `start` really starts when a particle stands before it:
     /// "Llewelyn ap |Rhys", "Ahmad bin |Yusof".
     /// Also a given name glued by a hyphen to the word before it: "host-|Alice| Smith".
+    /// `Luigi "Gigi" Capuozzo`: a nickname found in quotes between a given name and a
+    /// capitalised word is the middle of one name, which runs from the given name to the
+    /// surname (a given name that is also an ordinary word included).
+    fn around_nickname(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+        let before = text[..start]
+            .strip_suffix('"')
+            .or_else(|| text[..start].strip_suffix('“'))?
+            .strip_suffix(' ')?;
+        let close = text[end..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '”'))?;
+        let given = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .filter(|w| w.starts_with(|c: char| c.is_uppercase()))?;
+        if !self.given.contains(&given.to_lowercase()) {
+            return None;
+        }
+        let surname_end = self.title_word_at(text, end + close.len_utf8(), false)?;
+        Some((before.len() - given.len(), surname_end))
+    }
+
     pub fn extend_name_back(&self, text: &str, start: usize) -> usize {
         let Some(before) = text[..start].strip_suffix(' ') else {
             return start;
@@ -1227,8 +1254,18 @@ impl PeopleDetector {
             }
             last_end = Some(m.end());
             let vendor = self.company_vendor[m.pattern().as_usize()];
+            // "Pemberton & Vale": the capitalised word before an ampersand is the name's
+            // first half.
+            let start = text[..m.start()]
+                .strip_suffix(" & ")
+                .and_then(|b| {
+                    let w = b.rsplit(|c: char| !c.is_alphabetic()).next()?;
+                    (w.chars().count() >= 2 && w.starts_with(|c: char| c.is_uppercase()))
+                        .then(|| b.len() - w.len())
+                })
+                .unwrap_or(m.start());
             out.push((
-                self.with_article(text, m.start(), vendor),
+                self.with_article(text, start, vendor),
                 self.with_country(text, m.end()),
             ));
         }
@@ -1405,6 +1442,7 @@ impl PeopleDetector {
             .any(|b| b.is_ascii_lowercase());
         if !self.company_vendor[index]
             && !acronym
+            && self.name_in_running_text(text, m.start(), m.end())
             && !sentence_start(text, m.start())
             && !heading_line(text, m.start())
             && !inside_proper_run(text, m.start(), m.end())
@@ -1427,6 +1465,59 @@ impl PeopleDetector {
             (window.ends_with(&format!(" {c}")) || window == *c)
                 && !(weak_ignored && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
         }))
+    }
+
+    /// Whether an ordinary-word company at `start..end` stands as a name in running text:
+    /// after a lower-case word ("traffic from Decathlon", "the control plane (Beacon)"), after
+    /// `&` ("Orchard & Vale"), after a dash or comma, or after "the" or a capitalised word in
+    /// no English dictionary, and not followed by a capitalised English word. After code
+    /// (`drop=True`), a bracket (`[Three months`) or an English capitalised word (`Open Match`,
+    /// `Code Owners`, `Infrastructure as Code Changed`) it is part of a title or code.
+    fn name_in_running_text(&self, text: &str, start: usize, end: usize) -> bool {
+        let capital_english = |w: &str| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && !(w.len() <= 3 && w.bytes().all(|b| b.is_ascii_uppercase()))
+                && self.english.contains(&w.to_lowercase())
+        };
+        let next_is_capital_english = || {
+            text[end..]
+                .strip_prefix(' ')
+                .map(|rest| {
+                    rest.split(|c: char| !c.is_alphanumeric())
+                        .next()
+                        .unwrap_or("")
+                })
+                .is_some_and(capital_english)
+        };
+        let mut before = &text[..start];
+        for _ in 0..2 {
+            let unbracketed = before.strip_suffix('(').unwrap_or(before);
+            let Some(spaced) = unbracketed.strip_suffix(' ') else {
+                return false;
+            };
+            let trimmed = spaced.trim_end();
+            if trimmed.ends_with('&') {
+                return true;
+            }
+            let word = trimmed
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            if word.is_empty() {
+                // After a dash, comma or closing bracket ("03:29 — Visa confirms").
+                return !trimmed.ends_with('·') && !next_is_capital_english();
+            }
+            if matches!(word, "The" | "the") {
+                // "between billing and The Guardian": look past the article.
+                before = &trimmed[..trimmed.len() - word.len()];
+                continue;
+            }
+            if word.starts_with(|c: char| c.is_uppercase()) {
+                return !capital_english(word);
+            }
+            return !next_is_capital_english();
+        }
+        false
     }
 
     /// "the DVLA", "The Guardian": the article is part of how such a name is written, and
@@ -2014,13 +2105,37 @@ fn heading_line(text: &str, pos: usize) -> bool {
 
 /// `[14:02] alice: ...` or `alice: ...` at the start of a line.
 fn chat_speaker(text: &str, t: &Token) -> bool {
-    if text.as_bytes().get(t.end) != Some(&b':') {
+    // The speaker's role or an emoji may stand before the colon: `jarrah (producer):`,
+    // `tavi 🐸:`.
+    let after = &text[t.end..];
+    let colon = after.starts_with(':')
+        || after.strip_prefix(" (").is_some_and(|rest| {
+            rest.find(')').is_some_and(|close| {
+                close <= 30
+                    && rest[..close]
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b' ')
+                    && rest[close + 1..].starts_with(':')
+            })
+        })
+        || after.strip_prefix(' ').is_some_and(|rest| {
+            let mut chars = rest.chars();
+            chars
+                .next()
+                .is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric())
+                && chars.as_str().starts_with(':')
+        });
+    if !colon {
         return false;
     }
     let line_start = text[..t.start].rfind('\n').map_or(0, |p| p + 1);
     let prefix = &text[line_start..t.start];
     prefix.bytes().all(|b| {
-        b.is_ascii_digit() || matches!(b, b'[' | b']' | b':' | b' ' | b'-' | b'T' | b'Z' | b'.')
+        b.is_ascii_digit()
+            || matches!(
+                b,
+                b'[' | b']' | b':' | b' ' | b'-' | b'T' | b'Z' | b'.' | b'*' | b'>' | b'+'
+            )
     })
 }
 
@@ -2417,6 +2532,48 @@ mod tests {
         assert_eq!(
             scrub("calicoctl says `Connect Socket: Connection refused` on all peers"),
             "calicoctl says `Connect Socket: Connection refused` on all peers"
+        );
+    }
+
+    #[test]
+    fn an_ordinary_word_company_in_code_or_a_title_stays_and_in_prose_goes() {
+        assert_eq!(
+            scrub(
+                "addresses.reset_index(drop=True); \"Require review from Code Owners\"; Open Match 1.8 kept finding matches"
+            ),
+            "addresses.reset_index(drop=True); \"Require review from Code Owners\"; Open Match 1.8 kept finding matches"
+        );
+        assert_eq!(
+            scrub(
+                "a circuit breaker between billing and The Guardian; traffic from Decathlon; Pemberton & Vale called"
+            ),
+            "a circuit breaker between billing and Company A; traffic from Company B; Company C called"
+        );
+    }
+
+    #[test]
+    fn a_quoted_nickname_joins_the_given_name_and_surname_around_it() {
+        assert_eq!(
+            scrub("| 09/04 | Luigi \"Gigi\" Capuozzo | On-call |\n| 3 | Alert | L. Capuozzo |"),
+            "| 09/04 | Person A | On-call |\n| 3 | Alert | L. Person A |"
+        );
+    }
+
+    #[test]
+    fn a_chat_speaker_may_have_a_role_or_an_emoji_before_the_colon() {
+        assert_eq!(
+            scrub("[10:02] ngozi (support): hi\n> **[10:03] ngozi 🐸:** patching"),
+            "[T+0:00] Person A (support): hi\n> **[T+0:01] Person A 🐸:** patching"
+        );
+    }
+
+    #[test]
+    fn a_coined_name_with_a_trade_is_found_again_by_its_first_word() {
+        assert_eq!(
+            scrub(
+                "Harrowmere Foods launched. Later the Harrowmere team called; Ostwind Hostels and Ostwind again."
+            ),
+            "Company A launched. Later the Company A team called; Company B and Company B again."
         );
     }
 

@@ -150,7 +150,7 @@ impl ProfileMatcher {
             for term in terms {
                 // Forms derived from a term (its short form) come after every term as
                 // written, so an alias that equals one keeps its own, wider matching.
-                if let Some(short) = matches!(kind, "org" | "customer")
+                if let Some(short) = matches!(kind, "org" | "customer" | "product")
                     .then(|| short_form(term).or_else(|| brand_word(term, &is_known_word)))
                     .flatten()
                 {

@@ -328,6 +328,14 @@ fn band(value: &str, floor: f64, mut ceiling: bool) -> Option<String> {
         .take_while(|c| !c.is_ascii_digit())
         .collect();
     let rest = &trimmed[currency.len()..];
+    // `1 850 €`, `3 812`: French thousands groups, set apart by a (narrow) space.
+    let regrouped;
+    let rest = if rest.contains([' ', '\u{A0}', '\u{202F}']) {
+        regrouped = join_space_groups(rest);
+        regrouped.as_str()
+    } else {
+        rest
+    };
     let number_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
         .unwrap_or(rest.len());
@@ -427,6 +435,39 @@ fn spelled_number(value: &str) -> Option<String> {
     (multiplier >= 1e6).then(|| format!("{n} {rest}"))
 }
 
+/// `1 850 € HT` → `1850 € HT`: spaces between a leading figure and each following group of
+/// exactly three digits are dropped.
+fn join_space_groups(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let lead = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    out.push_str(&rest[..lead]);
+    rest = &rest[lead..];
+    if lead == 0 {
+        out.push_str(rest);
+        return out;
+    }
+    while let Some(sep) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
+    {
+        let after = &rest[sep.len_utf8()..];
+        let group = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        if group != 3 {
+            break;
+        }
+        out.push_str(&after[..3]);
+        rest = &after[3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn magnitude(after: &str) -> (f64, usize) {
     let word: String = after
         .chars()
@@ -434,6 +475,8 @@ fn magnitude(after: &str) -> (f64, usize) {
         .collect();
     let m = match word.to_ascii_lowercase().as_str() {
         "thousand" | "k" => 1e3,
+        "lakh" | "lakhs" | "lac" => 1e5,
+        "crore" | "crores" => 1e7,
         "million" | "m" | "mm" => 1e6,
         "billion" | "bn" | "b" => 1e9,
         "trillion" | "tn" => 1e12,
