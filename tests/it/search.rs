@@ -12,12 +12,15 @@ use crate::common::*;
 /// The levels reached by `commonplace eval-search` on the fixture (equal scores rank the same
 /// on every build): `queries.toml` mean nDCG@10 0.964, recall@20 0.973; `queries-round2.toml`
 /// (error messages, identifiers, operator shorthand) 0.883 and 0.900; `queries-round3.toml`
-/// (blind: aliases, misspellings, questions, factors, filters) 0.874 and 0.846. A ranking
-/// change that falls below fails CI.
-const LEVELS: [(&str, usize, f64, f64); 3] = [
+/// (blind: aliases, misspellings, questions, factors, filters) 0.874 and 0.846;
+/// `queries-round4.toml` (blind, judged by hand: informal names, symptoms without a
+/// technology, factor phrasing, filters) 0.827 and 0.874. A ranking change that falls below
+/// fails CI.
+const LEVELS: [(&str, usize, f64, f64); 4] = [
     ("queries.toml", 25, 0.960, 0.965),
     ("queries-round2.toml", 20, 0.878, 0.895),
     ("queries-round3.toml", 30, 0.868, 0.843),
+    ("queries-round4.toml", 30, 0.822, 0.870),
 ];
 
 #[test]
