@@ -448,6 +448,11 @@ pub(crate) struct Tally {
     pub kind: [u64; 2],
     /// The matching documents by segment ordinal, when the counter keeps them.
     pub matches: Vec<(SegmentOrdinal, DocBits)>,
+    /// When matching relaxed to part of the query's units: each unit's documents by segment
+    /// ordinal, and each unit's document count, so that ranking can favour the reports that
+    /// match more of what the query names.
+    pub unit_sets: Vec<(SegmentOrdinal, Vec<Arc<DocBits>>)>,
+    pub unit_docs: Vec<u64>,
 }
 
 impl Tally {
@@ -460,6 +465,8 @@ impl Tally {
             severity: [0; 5],
             kind: [0; 2],
             matches: Vec::new(),
+            unit_sets: Vec::new(),
+            unit_docs: Vec::new(),
         }
     }
 
@@ -473,6 +480,13 @@ impl Tally {
 
     fn add(&mut self, other: Tally) {
         self.matches.extend(other.matches);
+        self.unit_sets.extend(other.unit_sets);
+        if self.unit_docs.len() < other.unit_docs.len() {
+            self.unit_docs.resize(other.unit_docs.len(), 0);
+        }
+        for (a, b) in self.unit_docs.iter_mut().zip(&other.unit_docs) {
+            *a += b;
+        }
         self.total += other.total;
         for (a, b) in self.tech.iter_mut().zip(&other.tech) {
             *a += b;
@@ -548,12 +562,16 @@ pub(crate) fn count(
             let values = sets.values.get(reader)?;
             let max_doc = reader.max_doc();
             let mut base = DocBits::alive(reader);
+            let mut relaxed_units = None;
             if !units.is_empty() {
                 let each = units
                     .iter()
                     .map(|(key, w)| sets.units.get(key, w.as_ref(), reader))
                     .collect::<tantivy::Result<Vec<_>>>()?;
                 base.and(&at_least(&each, required, max_doc));
+                if keep && required < units.len() {
+                    relaxed_units = Some(each);
+                }
             }
             let mut narrowed = Vec::with_capacity(filters.len());
             for (_, clauses) in &filters {
@@ -592,6 +610,10 @@ pub(crate) fn count(
             }
             if keep {
                 tally.matches.push((ord as SegmentOrdinal, matches));
+            }
+            if let Some(each) = relaxed_units {
+                tally.unit_docs = each.iter().map(|set| set.len()).collect();
+                tally.unit_sets.push((ord as SegmentOrdinal, each));
             }
             Ok(tally)
         },

@@ -68,15 +68,68 @@ pub(crate) fn top(
     // A few more than the page needs, so that near-ties at the cut cannot change the page.
     let want = (offset + limit).max(ranking.window) + CUT_MARGIN;
     let prune = ranking.prunable && tally.total >= ranking.prune_from;
+    let coverage = Coverage::of(searcher, tally);
     let mut best = if prune && !tally.matches.is_empty() {
-        pruned(searcher, ranking.scorers, tally, want)?
+        pruned(searcher, ranking.scorers, tally, &coverage, want)?
     } else {
-        every_match(searcher, ranking.scorers, tally, want)?
+        every_match(searcher, ranking.scorers, tally, &coverage, want)?
     };
-    rescore_in_order(searcher, ranking.scorers, &mut best)?;
+    rescore_in_order(searcher, ranking.scorers, &coverage, &mut best)?;
     rescore(searcher, ranking.proximity, ranking.window, &mut best)?;
     let best = newest_first_among_equals(searcher, best)?;
     Ok(best.into_iter().skip(offset).take(limit).collect())
+}
+
+/// How much of the query a report matches, when matching relaxed to part of its units: the
+/// share of the units' summed IDF that the report's units carry, squared. A report matching
+/// two rare units of three then ranks above one matching a single common word that scores
+/// high in a title. Units no report matches weigh nothing, so a word found nowhere costs no
+/// one; with every unit required the factor is 1 for every match.
+struct Coverage<'a> {
+    sets: &'a [(SegmentOrdinal, Vec<std::sync::Arc<DocBits>>)],
+    weights: Vec<Score>,
+    total: Score,
+}
+
+impl<'a> Coverage<'a> {
+    fn of(searcher: &Searcher, tally: &'a Tally) -> Coverage<'a> {
+        let docs = searcher.num_docs() as Score;
+        let weights: Vec<Score> = tally
+            .unit_docs
+            .iter()
+            .map(|&df| {
+                if df == 0 {
+                    0.0
+                } else {
+                    let df = df as Score;
+                    (1.0 + (docs - df + 0.5).max(0.0) / (df + 0.5)).ln()
+                }
+            })
+            .collect();
+        let total = weights.iter().sum();
+        Coverage {
+            sets: &tally.unit_sets,
+            weights,
+            total,
+        }
+    }
+
+    /// The factor (at most 1) a document's score is multiplied by.
+    fn factor(&self, segment: SegmentOrdinal, doc: DocId) -> Score {
+        if self.total <= 0.0 {
+            return 1.0;
+        }
+        let Some((_, sets)) = self.sets.iter().find(|(s, _)| *s == segment) else {
+            return 1.0;
+        };
+        let got: Score = sets
+            .iter()
+            .zip(&self.weights)
+            .filter(|(set, _)| set.contains(doc))
+            .map(|(_, w)| w)
+            .sum();
+        (got / self.total).powi(2)
+    }
 }
 
 /// Orders reports of equal score newest first (by outbox position) rather than by where
@@ -157,6 +210,7 @@ fn every_match(
     searcher: &Searcher,
     scorers: &[Box<dyn Query>],
     tally: &Tally,
+    coverage: &Coverage,
     want: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     let mut all: Vec<(Score, DocAddress)> = tally
@@ -164,7 +218,7 @@ fn every_match(
         .iter()
         .flat_map(|(segment, docs)| docs.docs().map(|d| (0.0, DocAddress::new(*segment, d))))
         .collect();
-    rescore_in_order(searcher, scorers, &mut all)?;
+    rescore_in_order(searcher, scorers, coverage, &mut all)?;
     all.truncate(want);
     Ok(all)
 }
@@ -177,6 +231,7 @@ fn pruned(
     searcher: &Searcher,
     scorers: &[Box<dyn Query>],
     tally: &Tally,
+    coverage: &Coverage,
     want: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     // The best `want`-th score any segment has found so far (f32 bits; 0 for none yet):
@@ -237,17 +292,19 @@ fn pruned(
                 let mut best = BestOf::new(want);
                 let mut own = Score::MIN;
                 for (doc, score) in docs.into_iter().zip(scores) {
-                    own = best.offer(matches, doc, score);
+                    own = best.offer(matches, doc, score * coverage.factor(ord, doc));
                 }
                 publish(own);
                 return Ok(best.into_addresses(ord));
             }
             // No minimum of optional clauses: a pure union of term scorers, which WAND handles.
+            // The coverage factor only lowers scores, so a block WAND skips (its bound below
+            // the threshold) holds no document that could make the page.
             let union = BooleanQuery::with_minimum_required_clauses(present, 0);
             let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
             let mut best = BestOf::new(want);
             weight.for_each_pruning(bound(), reader, &mut |doc, score| {
-                let own = best.offer(matches, doc, score);
+                let own = best.offer(matches, doc, score * coverage.factor(ord, doc));
                 publish(own);
                 own.max(bound())
             })?;
@@ -349,6 +406,7 @@ impl BestOf {
 fn rescore_in_order(
     searcher: &Searcher,
     scorers: &[Box<dyn Query>],
+    coverage: &Coverage,
     best: &mut [(Score, DocAddress)],
 ) -> Result<(), SearchError> {
     let weights = scorers
@@ -368,7 +426,7 @@ fn rescore_in_order(
         let docs: Vec<DocId> = order[at..end].iter().map(|&i| best[i].1.doc_id).collect();
         let scores = score_in_segment(searcher.segment_reader(segment), &weights, &docs)?;
         for (&i, score) in order[at..end].iter().zip(scores) {
-            best[i].0 = score;
+            best[i].0 = score * coverage.factor(segment, best[i].1.doc_id);
         }
         at = end;
     }
