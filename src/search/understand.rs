@@ -27,6 +27,9 @@ fn is_stop_word(word: &str) -> bool {
 /// A taxonomy phrase as stems, and what it names.
 struct ConceptPhrase {
     stems: Vec<String>,
+    /// A one-word name whose stem is not itself (`windows` → `window`): only the name as
+    /// written names the concept, so "a maintenance window" does not mean Windows Server.
+    exact: Option<Vec<String>>,
     concept: Concept,
 }
 
@@ -93,10 +96,25 @@ fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
                 .into_iter()
                 .map(|(_, s)| s)
                 .collect();
-            if s.is_empty() || out.iter().any(|p| p.stems == s) {
+            if s.is_empty() {
                 continue;
             }
-            out.push(ConceptPhrase { stems: s, concept });
+            let lower = phrase.to_lowercase();
+            let exact = (s.len() == 1 && s[0] != lower && !lower.contains(char::is_whitespace))
+                .then(|| vec![lower]);
+            if let Some(seen) = out.iter_mut().find(|p| p.stems == s) {
+                // Every written form of a one-word name counts ("postgres", "postgress").
+                match (&mut seen.exact, exact) {
+                    (Some(forms), Some(more)) => forms.extend(more),
+                    (known, _) => *known = None,
+                }
+                continue;
+            }
+            out.push(ConceptPhrase {
+                stems: s,
+                exact,
+                concept,
+            });
         }
         // Longest phrases claim their words first.
         out.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
@@ -176,10 +194,15 @@ pub(crate) fn understand(
             let span = start..(start + window).min(tokens.len());
             let mut used = Vec::with_capacity(n);
             for stem in &phrase.stems {
-                match span
-                    .clone()
-                    .find(|&i| tokens[i].1 == *stem && !covered[i] && !used.contains(&i))
-                {
+                match span.clone().find(|&i| {
+                    tokens[i].1 == *stem
+                        && !covered[i]
+                        && !used.contains(&i)
+                        && phrase
+                            .exact
+                            .as_ref()
+                            .is_none_or(|forms| forms.contains(&tokens[i].0))
+                }) {
                     Some(i) => used.push(i),
                     None => continue 'start,
                 }
@@ -317,6 +340,28 @@ mod tests {
             u.concepts
                 .contains(&Concept::Category("db-relational".into())),
             "{u:?}"
+        );
+    }
+
+    /// A one-word name whose stem differs from it names its concept only as written: "a
+    /// maintenance window" is not Windows Server, "windows" and every written form of a name
+    /// sharing one stem ("postgres") still are.
+    #[test]
+    fn a_word_sharing_only_a_stem_with_a_name_is_not_that_name() {
+        let mut a = analyzer();
+        let windows = Concept::Technology("windows-server".into());
+        let u = understand(
+            "oplog window too short during the maintenance window",
+            &mut a,
+            |_| true,
+        );
+        assert!(!u.concepts.contains(&windows), "{u:?}");
+        let u = understand("windows patch rebooted the hosts", &mut a, |_| true);
+        assert!(u.concepts.contains(&windows), "{u:?}");
+        let u = understand("postgres failover", &mut a, |_| true);
+        assert!(
+            u.concepts
+                .contains(&Concept::Technology("postgresql".into()))
         );
     }
 
