@@ -169,6 +169,9 @@ fn unscored(q: impl Query) -> Box<dyn Query> {
 
 /// A word anywhere in title, summary or body: one posting list. With `fuzzy`, a word within
 /// one or two edits also matches.
+/// A synonym's words score at this share of the word typed.
+const SYNONYM_WEIGHT: f32 = 0.5;
+
 fn anywhere(f: &Fields, stem: &str, fuzzy: bool) -> Box<dyn Query> {
     let term = Term::from_field_text(f.text, stem);
     let exact = unscored(TermQuery::new(term.clone(), IndexRecordOption::Basic));
@@ -275,10 +278,35 @@ fn plan(
         claimed.extend([a.as_str(), b.as_str()]);
     }
     for t in &u.terms {
-        if !claimed.contains(&t.as_str()) {
-            units.push(anywhere(f, t, fuzzy));
-            scorers.extend(field_scorers(f, t, 1.0, fuzzy));
+        if claimed.contains(&t.as_str()) {
+            continue;
         }
+        let others = u
+            .synonyms
+            .iter()
+            .find(|(term, _)| term == t)
+            .map_or(&[][..], |(_, o)| o.as_slice());
+        if others.is_empty() {
+            units.push(anywhere(f, t, fuzzy));
+        } else {
+            // "config" also matches "configuration", "timeouts" also "timed out".
+            let mut alternatives = vec![(Occur::Should, anywhere(f, t, fuzzy))];
+            for other in others {
+                let all = other
+                    .iter()
+                    .map(|s| (Occur::Must, anywhere(f, s, false)))
+                    .collect();
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                ));
+            }
+            units.push(Box::new(BooleanQuery::new(alternatives)));
+            for other in others.iter().filter(|o| o.len() == 1) {
+                scorers.extend(field_scorers(f, &other[0], SYNONYM_WEIGHT, false));
+            }
+        }
+        scorers.extend(field_scorers(f, t, 1.0, fuzzy));
     }
     for identifier in &u.joined {
         scorers.extend(field_scorers(f, identifier, JOINED_WEIGHT, false));

@@ -43,6 +43,9 @@ pub(crate) struct Understanding {
     /// For each of `concepts`, the stems of the query words that named it (for a concept
     /// read from a misspelt word, the misspelling's stem).
     pub concept_stems: Vec<Vec<String>>,
+    /// For each free term with synonyms (`schema/synonyms.toml`), the stem sequences of its
+    /// other forms: (term's stem, alternatives).
+    pub synonyms: Vec<(String, Vec<Vec<String>>)>,
     /// Misspelt words read as a concept: (word as typed, concept).
     pub corrections: Vec<(String, Concept)>,
     /// Stems of `terms` that are part of a recognised concept's name.
@@ -119,6 +122,37 @@ fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
         // Longest phrases claim their words first.
         out.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
         out
+    })
+}
+
+/// The synonym groups of `schema/synonyms.toml`, each member as its stems.
+fn synonym_groups(analyzer: &mut TextAnalyzer) -> &'static [Vec<Vec<String>>] {
+    #[derive(serde::Deserialize)]
+    struct File {
+        group: Vec<Group>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Group {
+        words: Vec<String>,
+    }
+    static GROUPS: OnceLock<Vec<Vec<Vec<String>>>> = OnceLock::new();
+    GROUPS.get_or_init(|| {
+        // Bundled data, checked by a test: a malformed file would fail every build's tests.
+        let file: File = toml::from_str(include_str!("../../schema/synonyms.toml"))
+            .unwrap_or(File { group: Vec::new() });
+        file.group
+            .iter()
+            .map(|g| {
+                let mut members: Vec<Vec<String>> = Vec::new();
+                for w in &g.words {
+                    let s: Vec<String> = stems(analyzer, w).0.into_iter().map(|(_, s)| s).collect();
+                    if !s.is_empty() && !members.contains(&s) {
+                        members.push(s);
+                    }
+                }
+                members
+            })
+            .collect()
     })
 }
 
@@ -255,6 +289,18 @@ pub(crate) fn understand(
         }
         u.terms.push(stem.clone());
     }
+    let groups = synonym_groups(analyzer);
+    for term in &u.terms {
+        let one = vec![term.clone()];
+        let others: Vec<Vec<String>> = groups
+            .iter()
+            .filter(|g| g.contains(&one))
+            .flat_map(|g| g.iter().filter(|m| **m != one).cloned())
+            .collect();
+        if !others.is_empty() {
+            u.synonyms.push((term.clone(), others));
+        }
+    }
     for pair in tokens.windows(2).enumerate() {
         let (i, [(raw_a, a), (raw_b, b)]) = pair else {
             continue;
@@ -362,6 +408,26 @@ mod tests {
         assert!(
             u.concepts
                 .contains(&Concept::Technology("postgresql".into()))
+        );
+    }
+
+    /// `schema/synonyms.toml` parses, and a word in a group brings its other forms as stems.
+    #[test]
+    fn a_word_with_synonyms_brings_their_stems() {
+        let mut a = analyzer();
+        assert!(
+            synonym_groups(&mut a).len() >= 5,
+            "synonyms.toml did not load"
+        );
+        let u = understand("nobody owned the config", &mut a, |_| true);
+        assert_eq!(
+            u.synonyms,
+            vec![("config".to_string(), vec![vec!["configur".to_string()]])]
+        );
+        let u = understand("timeouts", &mut a, |_| true);
+        assert_eq!(
+            u.synonyms[0].1,
+            vec![vec!["time".to_string(), "out".to_string()]]
         );
     }
 

@@ -12,15 +12,15 @@ use crate::common::*;
 /// The levels reached by `commonplace eval-search` on the fixture (equal scores rank the same
 /// on every build): `queries.toml` mean nDCG@10 0.962, recall@20 0.973; `queries-round2.toml`
 /// (error messages, identifiers, operator shorthand) 0.900 and 0.904; `queries-round3.toml`
-/// (blind: aliases, misspellings, questions, factors, filters) 0.921 and 0.872;
+/// (blind: aliases, misspellings, questions, factors, filters) 0.917 and 0.874;
 /// `queries-round4.toml` (blind, judged by hand: informal names, symptoms without a
-/// technology, factor phrasing, filters) 0.892 and 0.901. A ranking change that falls below
+/// technology, factor phrasing, filters) 0.906 and 0.901. A ranking change that falls below
 /// fails CI.
 const LEVELS: [(&str, usize, f64, f64); 4] = [
     ("queries.toml", 25, 0.958, 0.965),
     ("queries-round2.toml", 20, 0.895, 0.900),
-    ("queries-round3.toml", 30, 0.915, 0.865),
-    ("queries-round4.toml", 30, 0.885, 0.895),
+    ("queries-round3.toml", 30, 0.912, 0.868),
+    ("queries-round4.toml", 30, 0.900, 0.895),
 ];
 
 #[test]
