@@ -145,7 +145,13 @@ fn synonym_groups(analyzer: &mut TextAnalyzer) -> &'static [Vec<Vec<String>>] {
             .map(|g| {
                 let mut members: Vec<Vec<String>> = Vec::new();
                 for w in &g.words {
-                    let s: Vec<String> = stems(analyzer, w).0.into_iter().map(|(_, s)| s).collect();
+                    // Stop words would match nearly every report ("out of memory").
+                    let s: Vec<String> = stems(analyzer, w)
+                        .0
+                        .into_iter()
+                        .filter(|(raw, _)| !is_stop_word(&raw.to_lowercase()))
+                        .map(|(_, s)| s)
+                        .collect();
                     if !s.is_empty() && !members.contains(&s) {
                         members.push(s);
                     }
