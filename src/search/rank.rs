@@ -114,21 +114,25 @@ impl<'a> Coverage<'a> {
         }
     }
 
-    /// The factor (at most 1) a document's score is multiplied by.
-    fn factor(&self, segment: SegmentOrdinal, doc: DocId) -> Score {
-        if self.total <= 0.0 {
-            return 1.0;
+    /// The factor (at most 1) a document's score is multiplied by, for the documents of one
+    /// segment: the segment's unit sets are looked up once, not per document.
+    fn in_segment(&self, segment: SegmentOrdinal) -> impl Fn(DocId) -> Score + '_ {
+        let sets = (self.total > 0.0)
+            .then(|| self.sets.iter().find(|(s, _)| *s == segment))
+            .flatten()
+            .map(|(_, sets)| sets.as_slice());
+        move |doc| {
+            let Some(sets) = sets else {
+                return 1.0;
+            };
+            let got: Score = sets
+                .iter()
+                .zip(&self.weights)
+                .filter(|(set, _)| set.contains(doc))
+                .map(|(_, w)| w)
+                .sum();
+            (got / self.total).powi(2)
         }
-        let Some((_, sets)) = self.sets.iter().find(|(s, _)| *s == segment) else {
-            return 1.0;
-        };
-        let got: Score = sets
-            .iter()
-            .zip(&self.weights)
-            .filter(|(set, _)| set.contains(doc))
-            .map(|(_, w)| w)
-            .sum();
-        (got / self.total).powi(2)
     }
 }
 
@@ -291,8 +295,9 @@ fn pruned(
                 let scores = score_in_segment(reader, &weights, &docs)?;
                 let mut best = BestOf::new(want);
                 let mut own = Score::MIN;
+                let factor = coverage.in_segment(ord);
                 for (doc, score) in docs.into_iter().zip(scores) {
-                    own = best.offer(matches, doc, score * coverage.factor(ord, doc));
+                    own = best.offer(matches, doc, score * factor(doc));
                 }
                 publish(own);
                 return Ok(best.into_addresses(ord));
@@ -303,8 +308,9 @@ fn pruned(
             let union = BooleanQuery::with_minimum_required_clauses(present, 0);
             let weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
             let mut best = BestOf::new(want);
+            let factor = coverage.in_segment(ord);
             weight.for_each_pruning(bound(), reader, &mut |doc, score| {
-                let own = best.offer(matches, doc, score * coverage.factor(ord, doc));
+                let own = best.offer(matches, doc, score * factor(doc));
                 publish(own);
                 own.max(bound())
             })?;
@@ -425,8 +431,9 @@ fn rescore_in_order(
                 .count();
         let docs: Vec<DocId> = order[at..end].iter().map(|&i| best[i].1.doc_id).collect();
         let scores = score_in_segment(searcher.segment_reader(segment), &weights, &docs)?;
+        let factor = coverage.in_segment(segment);
         for (&i, score) in order[at..end].iter().zip(scores) {
-            best[i].0 = score * coverage.factor(segment, best[i].1.doc_id);
+            best[i].0 = score * factor(best[i].1.doc_id);
         }
         at = end;
     }
