@@ -1029,6 +1029,7 @@ impl Scrubber {
             }
             PersonName => self.people.plausible_name(value),
             Luhn => luhn_valid(value),
+            Login => self.people.could_be_login(value),
         }
     }
 

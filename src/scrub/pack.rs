@@ -105,6 +105,9 @@ pub enum Validator {
     PersonName,
     /// A payment card number: 13 to 19 digits whose Luhn check digit is right.
     Luhn,
+    /// A person's login: not a technology or stopword (`/home/mastodon` is the service's
+    /// account), nor an ordinary word that is no name (`/home/backup`).
+    Login,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -272,6 +275,7 @@ impl Packs {
                     Some("own-name") => Some(Validator::OwnName),
                     Some("person-name") => Some(Validator::PersonName),
                     Some("luhn") => Some(Validator::Luhn),
+                    Some("login") => Some(Validator::Login),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"

@@ -31,6 +31,7 @@ struct PeopleContext {
     strong_before: Vec<String>,
     before: Vec<String>,
     after: Vec<String>,
+    after_things: Vec<String>,
     unit_words: Vec<String>,
 }
 
@@ -58,6 +59,8 @@ pub struct PeopleDetector {
     after: FxHashSet<String>,
     after_phrases: Vec<Vec<String>>,
     unit_words: FxHashSet<String>,
+    /// `after` verbs that things do too ("Server started", "Traffic dropped").
+    after_things: FxHashSet<String>,
     companies: Option<AhoCorasick>,
     company_ambiguous: Vec<bool>,
     company_vendor: Vec<bool>,
@@ -208,6 +211,12 @@ impl PeopleDetector {
                 .iter()
                 .map(|s| s.to_lowercase())
                 .collect(),
+            after_things: ctx
+                .people
+                .after_things
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
             companies,
             company_ambiguous,
             company_vendor,
@@ -313,6 +322,13 @@ impl PeopleDetector {
             && words
                 .iter()
                 .any(|w| self.is_name(w) || !self.english.contains(w))
+    }
+
+    /// Whether a login can be a person's: no technology or stopword, and no ordinary word
+    /// unless it is also a name (`will`).
+    pub fn could_be_login(&self, login: &str) -> bool {
+        let lower = login.to_lowercase();
+        !self.never.contains(&lower) && (!self.english.contains(&lower) || self.is_name(&lower))
     }
 
     /// A stopword, technology or technology vendor: never a name of any kind.
@@ -552,6 +568,14 @@ impl PeopleDetector {
                     });
                 let after = !imperative && self.context_after(text, &tokens, &lower, &flags, i);
                 let unknown = f & BIT_ENGLISH == 0 && l.chars().count() >= 3;
+                // "Server started", "Traffic dropped": a stopword of incident prose before a
+                // verb that things do too is the thing, even where it is also a given name.
+                let thing_verb = never_name
+                    && f & BIT_ENGLISH != 0
+                    && lower
+                        .get(i + 1)
+                        .is_some_and(|v| self.after_things.contains(v.as_ref()));
+                let after = after && !thing_verb;
                 let single = if never_name {
                     strong
                         || after
@@ -1012,6 +1036,7 @@ impl PeopleDetector {
         i > 0
             && near(text, tokens[i - 1].end, tokens[i].start)
             && flags[i - 1] & BIT_STRONG_BEFORE != 0
+            && !named_thing_called(text, tokens, i)
     }
 
     fn context_before(
@@ -1155,7 +1180,9 @@ impl PeopleDetector {
             let initials = initials_list
                 && (2..=3).contains(&trimmed.len())
                 && trimmed.bytes().all(|b| b.is_ascii_uppercase());
-            if trimmed.is_empty() || !(initials || self.looks_like_person(trimmed)) {
+            if trimmed.is_empty()
+                || !(initials || self.looks_like_person(trimmed) || self.username_like(trimmed))
+            {
                 return;
             }
             out.push((from + lead, from + lead + trimmed.len()));
@@ -1178,6 +1205,37 @@ impl PeopleDetector {
         }
         push(start, bytes.len(), &mut out);
         out
+    }
+
+    /// A login standing alone in a people list (`Authors: jdoe, kwong92, asmith-gh`): one
+    /// token of letters, digits, `-` and `_`, with a part that is no English word, no
+    /// technology and no role, and not a region (`us-east-1`).
+    fn username_like(&self, item: &str) -> bool {
+        let lower = item.to_ascii_lowercase();
+        if !(3..=39).contains(&item.len())
+            || !item.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !item
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            || !item.bytes().any(|b| b.is_ascii_lowercase())
+            || self.technology.contains(&lower)
+            || region_like(&lower)
+        {
+            return false;
+        }
+        let parts = lower
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|p| !p.is_empty());
+        let mut unknown = false;
+        for part in parts {
+            if self.unit_words.contains(part) || self.never.contains(part) {
+                return false;
+            }
+            if part.len() >= 2 && !self.english.contains(part) && !self.technology.contains(part) {
+                unknown = true;
+            }
+        }
+        unknown
     }
 
     fn looks_like_person(&self, item: &str) -> bool {
@@ -1503,6 +1561,14 @@ impl PeopleDetector {
                 .rsplit(|c: char| !c.is_alphabetic())
                 .next()
                 .unwrap_or("");
+            // After a number it ends a product's or course's name: "the Data 8 Hub".
+            if trimmed
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return false;
+            }
             if word.is_empty() {
                 // After a dash, comma or closing bracket ("03:29 — Visa confirms").
                 return !trimmed.ends_with('·') && !next_is_capital_english();
@@ -2247,6 +2313,73 @@ fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// The char-by-char tokenizer `tokenize` replaced, kept as its reference.
+/// "a database called Cassandra", "a script called Tidy": `called` after a noun names a
+/// thing; after a person or pronoun ("we called Priya") it is a phone call.
+fn named_thing_called(text: &str, tokens: &[Token], i: usize) -> bool {
+    const CALLERS: &[&str] = &[
+        "we",
+        "i",
+        "they",
+        "he",
+        "she",
+        "you",
+        "someone",
+        "somebody",
+        "who",
+        "and",
+        "then",
+        "also",
+        "first",
+        "later",
+        "finally",
+        "immediately",
+        "eventually",
+        "again",
+        "engineer",
+        "manager",
+        "lead",
+        "on-call",
+        "oncall",
+        "ic",
+        "commander",
+        "responder",
+        "sre",
+    ];
+    let word = |k: usize| &text[tokens[k].start..tokens[k].end];
+    i >= 2
+        && word(i - 1).eq_ignore_ascii_case("called")
+        && near(text, tokens[i - 2].end, tokens[i - 1].start)
+        && word(i - 2).starts_with(|c: char| c.is_ascii_lowercase())
+        && !CALLERS.contains(&word(i - 2))
+}
+
+/// A cloud region or zone (`us-east-1`, `europe-west1`, `ap-southeast-2a`): dash-separated
+/// parts, one of them a compass point once its zone number and letter are dropped.
+fn region_like(lower: &str) -> bool {
+    const COMPASS: &[&str] = &[
+        "east",
+        "west",
+        "north",
+        "south",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northcentral",
+        "southcentral",
+        "westcentral",
+    ];
+    lower.contains('-')
+        && lower.split('-').any(|part| {
+            let part = part
+                .strip_suffix(['a', 'b', 'c', 'd'])
+                .filter(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(part);
+            COMPASS.contains(&part.trim_end_matches(|c: char| c.is_ascii_digit()))
+        })
+}
+
 #[cfg(test)]
 fn tokenize_reference(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
@@ -2724,6 +2857,25 @@ mod tests {
                 "tracked as #5659 (see #9723); upstream issue #1234, colour #333333 and a/b#123 stay"
             ),
             "tracked as TICKET-1 (see TICKET-2); upstream issue #1234, colour #333333 and a/b#123 stay"
+        );
+    }
+    #[test]
+    fn logins_in_a_people_list_are_people_but_roles_regions_and_teams_stay() {
+        assert_eq!(
+            scrub(
+                "Authors: jdoe, asmith-gh, kwong92\nOwner: platform-team\nPrimary: us-east-1, europe-west1\nOwner: tbd"
+            ),
+            "Authors: Person A, Person B, Person C\nOwner: platform-team\nPrimary: us-east-1, europe-west1\nOwner: tbd"
+        );
+    }
+
+    #[test]
+    fn a_thing_called_by_a_name_and_a_server_that_starts_are_no_people() {
+        assert_eq!(
+            scrub(
+                "We use a database called Cassandra. Server started pinging again. We called Priya."
+            ),
+            "We use a database called Cassandra. Server started pinging again. We called Person A."
         );
     }
 }

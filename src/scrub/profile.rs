@@ -80,7 +80,7 @@ const MIN_EMBEDDED_LEN: usize = 4;
 
 impl ProfileMatcher {
     pub fn new(profile: &IdentityProfile) -> ProfileMatcher {
-        ProfileMatcher::with_dictionary(profile, |_| true)
+        ProfileMatcher::with_dictionary(profile, |_| false)
     }
 
     /// As `new`, with a dictionary test: the first word of a two- or three-word organisation
@@ -153,6 +153,8 @@ impl ProfileMatcher {
                 if let Some(short) = matches!(kind, "org" | "customer" | "product")
                     .then(|| short_form(term).or_else(|| brand_word(term, &is_known_word)))
                     .flatten()
+                    // "Discord Tickets" is not shortened to a word or technology ("Discord").
+                    .filter(|short| !is_known_word(&short.to_lowercase()))
                 {
                     derived.push((short.to_string(), kind, rule, canonical_of(kind, term)));
                 }
@@ -260,7 +262,7 @@ impl ProfileMatcher {
             let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
                 break;
             };
-            let found = (|| {
+            let accept = |m: &aho_corasick::Match| {
                 let left_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
                 let right_ok = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
                 let target = &self.targets[m.pattern().as_usize()];
@@ -273,7 +275,10 @@ impl ProfileMatcher {
                             identifier,
                         });
                 }
+                // An identifier holds no space, so a term with one can only be glued at its
+                // start: "Cybercon Inc" is not inside "Cybercon Incident".
                 let embedded = m.end() - m.start() >= MIN_EMBEDDED_LEN
+                    && (right_ok || !bytes[m.start()..m.end()].contains(&b' '))
                     && in_identifier(bytes, m.start(), m.end());
                 if !(embedded || left_ok && right_ok) {
                     return None;
@@ -298,10 +303,23 @@ impl ProfileMatcher {
                     target,
                     identifier,
                 })
-            })();
+            };
+            // A longer term turned down at this start ("Cybercon Inc" inside "Cybercon
+            // Incident") leaves the shorter ones that start here ("Cybercon") to try.
+            let mut found = accept(&m);
+            let mut limit = m.end();
+            while found.is_none() && limit > m.start() + 1 {
+                match ac.find(aho_corasick::Input::new(text).span(m.start()..limit - 1)) {
+                    Some(shorter) if shorter.start() == m.start() => {
+                        found = accept(&shorter);
+                        limit = shorter.end();
+                    }
+                    _ => break,
+                }
+            }
             match found {
                 Some(f) => {
-                    pos = m.end().max(pos + 1);
+                    pos = f.end.max(pos + 1);
                     out.push(f);
                 }
                 None => {
@@ -1229,6 +1247,22 @@ mod tests {
         let text = "a switchover of hoverdb01 and myhover-api and HoverCorp; MyHoverAPI.";
         let found = matched_texts(&m, text);
         assert_eq!(found, vec!["hover", "hover", "Hover", "Hover"]);
+    }
+
+    #[test]
+    fn a_term_with_a_space_is_never_embedded_in_a_longer_word() {
+        let m = ProfileMatcher::new(&IdentityProfile {
+            name: "Cybercon".into(),
+            aliases: vec!["Cybercon Inc".into()],
+            ..Default::default()
+        });
+        assert_eq!(
+            matched_texts(
+                &m,
+                "Cybercon Incident Report; Cybercon Inc. and CyberconInc"
+            ),
+            ["Cybercon", "Cybercon Inc", "CyberconInc"]
+        );
     }
 
     #[test]
