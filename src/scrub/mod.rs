@@ -206,9 +206,11 @@ impl Scrubber {
             cache.push(entry);
             return matcher;
         }
-        let matcher = Arc::new(ProfileMatcher::with_dictionary(profile, |w| {
-            self.people.is_known_word(w)
-        }));
+        let matcher = Arc::new(ProfileMatcher::with_dictionary(
+            profile,
+            |w| self.people.is_known_word(w),
+            |w| self.people.is_never(w),
+        ));
         if let Ok(mut cache) = self.matchers.lock() {
             if cache.len() >= MATCHER_CACHE {
                 cache.remove(0);

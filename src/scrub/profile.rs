@@ -80,7 +80,7 @@ const MIN_EMBEDDED_LEN: usize = 4;
 
 impl ProfileMatcher {
     pub fn new(profile: &IdentityProfile) -> ProfileMatcher {
-        ProfileMatcher::with_dictionary(profile, |_| false)
+        ProfileMatcher::with_dictionary(profile, |_| true, |_| false)
     }
 
     /// As `new`, with a dictionary test: the first word of a two- or three-word organisation
@@ -89,6 +89,7 @@ impl ProfileMatcher {
     pub fn with_dictionary(
         profile: &IdentityProfile,
         is_known_word: impl Fn(&str) -> bool,
+        is_technology: impl Fn(&str) -> bool,
     ) -> ProfileMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<TermTarget> = Vec::new();
@@ -153,8 +154,8 @@ impl ProfileMatcher {
                 if let Some(short) = matches!(kind, "org" | "customer" | "product")
                     .then(|| short_form(term).or_else(|| brand_word(term, &is_known_word)))
                     .flatten()
-                    // "Discord Tickets" is not shortened to a word or technology ("Discord").
-                    .filter(|short| !is_known_word(&short.to_lowercase()))
+                    // "Discord Tickets" is not shortened to a technology ("Discord").
+                    .filter(|short| !is_technology(&short.to_lowercase()))
                 {
                     derived.push((short.to_string(), kind, rule, canonical_of(kind, term)));
                 }
@@ -1162,7 +1163,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let m = ProfileMatcher::with_dictionary(&profile, |w| w == "northern");
+        let m = ProfileMatcher::with_dictionary(&profile, |w| w == "northern", |_| false);
         let text = "Pendleford's desk and Northern trains";
         let found = matched_texts(&m, text);
         assert_eq!(found, vec!["Pendleford"]);
@@ -1262,6 +1263,21 @@ mod tests {
                 "Cybercon Incident Report; Cybercon Inc. and CyberconInc"
             ),
             ["Cybercon", "Cybercon Inc", "CyberconInc"]
+        );
+    }
+
+    #[test]
+    fn a_name_is_not_shortened_to_a_technology() {
+        let profile = IdentityProfile {
+            name: "Eartharoid".into(),
+            aliases: vec!["Discord Tickets".into()],
+            customers: vec!["Marigold Hotels".into()],
+            ..Default::default()
+        };
+        let m = ProfileMatcher::with_dictionary(&profile, |_| true, |w| w == "discord");
+        assert_eq!(
+            matched_texts(&m, "Discord Tickets is a bot for Discord; Marigold paid"),
+            ["Discord Tickets", "Marigold"]
         );
     }
 
