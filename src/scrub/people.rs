@@ -32,6 +32,8 @@ struct PeopleContext {
     before: Vec<String>,
     after: Vec<String>,
     after_things: Vec<String>,
+    agent_verbs: Vec<String>,
+    nick_verbs: Vec<String>,
     unit_words: Vec<String>,
 }
 
@@ -61,6 +63,10 @@ pub struct PeopleDetector {
     unit_words: FxHashSet<String>,
     /// `after` verbs that things do too ("Server started", "Traffic dropped").
     after_things: FxHashSet<String>,
+    /// Participles whose agent after "by" is a person ("issued by Gottox").
+    agent_verbs: FxHashSet<String>,
+    /// Verbs only people do, which make a lower-case word in no dictionary a nick.
+    nick_verbs: FxHashSet<String>,
     companies: Option<AhoCorasick>,
     company_ambiguous: Vec<bool>,
     company_vendor: Vec<bool>,
@@ -214,6 +220,18 @@ impl PeopleDetector {
             after_things: ctx
                 .people
                 .after_things
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            agent_verbs: ctx
+                .people
+                .agent_verbs
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            nick_verbs: ctx
+                .people
+                .nick_verbs
                 .iter()
                 .map(|s| s.to_lowercase())
                 .collect(),
@@ -605,7 +623,9 @@ impl PeopleDetector {
                     unknown
                         && (((strong || self.phrase_before(&tokens, &lower, &flags, i, text))
                             && (!sentence_start(text, t.start) || after_title(text, t.start)))
-                            || after)
+                            || after
+                            || (f & BIT_NEVER == 0
+                                && self.agent_after_by(text, &tokens, &lower, i)))
                 };
                 // Headings capitalise every word: only a clear name or a strong cue counts.
                 let phrase = self.phrase_before(&tokens, &lower, &flags, i, text);
@@ -655,6 +675,20 @@ impl PeopleDetector {
                             || (f & BIT_ENGLISH == 0
                                 && l.chars().count() >= 4
                                 && self.context_after(text, &tokens, &lower, &flags, i)))))
+            {
+                out.push((t.start, t.core_end));
+            } else if t.lower
+                && f & (BIT_ENGLISH | BIT_NEVER) == 0
+                && l.chars().count() >= 3
+                && l.chars().all(|c| c.is_ascii_lowercase())
+                // A nick in lower case, in no dictionary: "jynus notices the lag", "issued
+                // by maldridge".
+                && ((near(text, t.end, tokens.get(i + 1).map_or(t.end, |n| n.start))
+                    && lower
+                        .get(i + 1)
+                        .is_some_and(|v| self.nick_verbs.contains(v.as_ref())))
+                    || self.agent_after_by(text, &tokens, &lower, i)
+                    || self.phrase_before(&tokens, &lower, &flags, i, text))
             {
                 out.push((t.start, t.core_end));
             }
@@ -1060,6 +1094,25 @@ impl PeopleDetector {
                         .enumerate()
                         .all(|(k, w)| lower[i - p.len() + k] == *w)
             })
+    }
+
+    /// Whether the word at `i` is the agent of a person's action: "by" right before it, and
+    /// an `agent_verbs` participle at most three words before that, on the same line
+    /// ("issued by Gottox", "reported on IRC by maldridge").
+    fn agent_after_by(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lower: &[std::borrow::Cow<'_, str>],
+        i: usize,
+    ) -> bool {
+        if i < 2 || lower[i - 1] != "by" || !near(text, tokens[i - 1].end, tokens[i].start) {
+            return false;
+        }
+        (i.saturating_sub(5)..i - 1).rev().any(|k| {
+            self.agent_verbs.contains(lower[k].as_ref())
+                && !text[tokens[k].end..tokens[i].start].contains(['\n', '.', ';'])
+        })
     }
 
     /// Only the multi-word `before` contexts ("escalated to", "over to"): the evidence
@@ -2876,6 +2929,19 @@ mod tests {
                 "We use a database called Cassandra. Server started pinging again. We called Priya."
             ),
             "We use a database called Cassandra. Server started pinging again. We called Person A."
+        );
+    }
+    #[test]
+    fn nicks_in_no_dictionary_are_people_by_what_they_do() {
+        assert_eq!(
+            scrub(
+                "jynus notices the lag. Reset issued by Gottox; reported on IRC by maldridge. Thanks to antarus."
+            ),
+            "Person A notices the lag. Reset issued by Person B; reported on IRC by Person C. Thanks to Person D."
+        );
+        assert_eq!(
+            scrub("calicoctl says refused. It was caused by kubelet and blocked by Zscaler."),
+            "calicoctl says refused. It was caused by kubelet and blocked by Zscaler."
         );
     }
 }
