@@ -1032,6 +1032,11 @@ impl Scrubber {
             PersonName => self.people.plausible_name(value),
             Luhn => luhn_valid(value),
             Login => self.people.could_be_login(value),
+            DotlessHost => {
+                !people::region_like(&value.to_lowercase())
+                    && !self.allowed_terms.contains(&value.to_lowercase())
+                    && self.people.could_be_login(value)
+            }
         }
     }
 

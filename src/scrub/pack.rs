@@ -108,6 +108,8 @@ pub enum Validator {
     /// A person's login: not a technology or stopword (`/home/mastodon` is the service's
     /// account), nor an ordinary word that is no name (`/home/backup`).
     Login,
+    /// A dotless machine name: no technology, stopword, region or ordinary word.
+    DotlessHost,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -276,6 +278,7 @@ impl Packs {
                     Some("person-name") => Some(Validator::PersonName),
                     Some("luhn") => Some(Validator::Luhn),
                     Some("login") => Some(Validator::Login),
+                    Some("dotless-host") => Some(Validator::DotlessHost),
                     Some(other) => {
                         return Err(ScrubError::Pack(format!(
                             "rule {id}: unknown validator {other}"

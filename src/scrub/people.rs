@@ -2408,7 +2408,7 @@ fn named_thing_called(text: &str, tokens: &[Token], i: usize) -> bool {
 
 /// A cloud region or zone (`us-east-1`, `europe-west1`, `ap-southeast-2a`): dash-separated
 /// parts, one of them a compass point once its zone number and letter are dropped.
-fn region_like(lower: &str) -> bool {
+pub(crate) fn region_like(lower: &str) -> bool {
     const COMPASS: &[&str] = &[
         "east",
         "west",
