@@ -770,6 +770,13 @@ impl Scrubber {
         for m in profile.find(text) {
             let mut c = Candidate::new(m.start, m.end, m.target.kind, m.target.rule, 0);
             c.canonical = Some(m.target.canonical.clone());
+            if m.identifier.is_none()
+                && let Some((start, end)) = whole_url_around(text, m.start, m.end)
+            {
+                // A link to the organisation's own domain goes whole, path and all.
+                candidates.push(Candidate::new(start, end, "url", "profile.url", 0));
+                continue;
+            }
             if let Some((from, to)) = m.identifier {
                 // A term inside a longer identifier (`acme-payments`, `roadrunner-db-03`)
                 // takes the whole identifier with it; a rule that matched the same span
@@ -780,7 +787,12 @@ impl Scrubber {
                     "service"
                 };
                 let tie_loser = self.packs.rules.len() + 3;
-                c = Candidate::new(from, to, kind, "profile.embedded", tie_loser);
+                c = match whole_url_around(text, from, to) {
+                    // The organisation's own site is no public documentation: its path
+                    // (`/incidents/svk1f6`, `/t/caa-bug/114591`) goes with its host.
+                    Some((start, end)) => Candidate::new(start, end, "url", "profile.url", 0),
+                    None => Candidate::new(from, to, kind, "profile.embedded", tie_loser),
+                };
             }
             candidates.push(c);
         }
@@ -1880,6 +1892,26 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Today",
     "Tomorrow",
 ];
+
+/// The URL a host at `from..to` is the authority of (`https://` right before it), as
+/// the span of the whole link without trailing punctuation.
+fn whole_url_around(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
+    let before = text[..from].strip_suffix("://")?;
+    let start = before
+        .rfind(|c: char| !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.'))
+        .map_or(0, |p| p + 1);
+    if start == before.len() {
+        return None;
+    }
+    let end = text[to..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\'' | ')' | ']'))
+        .map_or(text.len(), |p| to + p);
+    let end = to
+        + text[to..end]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .len();
+    Some((start, end))
+}
 
 /// Whether the digits of `value` (separators ignored) are 13 to 19 long and pass the Luhn
 /// check that every payment card number carries: a random 16-digit id passes one time in ten.
