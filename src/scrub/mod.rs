@@ -385,13 +385,41 @@ impl Scrubber {
         let mut out = String::with_capacity(text.len());
         let mut findings = Vec::new();
         let mut cursor = 0;
+        // The last certain day written in this text and where it ends.
+        let mut last_date: Option<(usize, chrono::NaiveDate)> = None;
         for (c, cover_end) in chosen {
             out.push_str(&text[cursor..c.start]);
             let replacement = match &c.generalised {
                 Some(Generalised::Fixed(s)) => s.clone(),
+                Some(Generalised::Date { month, day }) => {
+                    let context = names.current_day.or(names.anchor.and_then(|a| a.0));
+                    if let Some(day) = day.and_then(|d| d.resolve(context)) {
+                        last_date = Some((c.end, day));
+                        // A date opening its line heads the times under it ("### 2023-07-19",
+                        // "**March 3** — 23:40 …").
+                        if opens_line(text, line_start(text, c.start), c.start) {
+                            names.current_day = Some(day);
+                        }
+                    }
+                    month.clone()
+                }
                 Some(Generalised::Clock { day, minute }) => {
-                    let anchor = *names.anchor.get_or_insert((*day, *minute));
-                    quasi::offset(anchor, *day, *minute)
+                    // A date earlier in the same sentence is this time's day, and the day
+                    // the narrative is on from here ("On September 19 at 14:00 … At 15:00").
+                    let same_sentence = last_date
+                        .filter(|&(end, _)| {
+                            end <= c.start
+                                && c.start - end <= 80
+                                && !text[end..c.start].contains(['\n', ';'])
+                                && !text[end..c.start].contains(". ")
+                        })
+                        .map(|(_, d)| d);
+                    if same_sentence.is_some() {
+                        names.current_day = same_sentence;
+                    }
+                    let day = day.or(same_sentence).or(names.current_day);
+                    let anchor = *names.anchor.get_or_insert((day, *minute));
+                    quasi::offset(anchor, day, *minute)
                 }
                 None => {
                     let spec = self.packs.kinds.get(c.kind);
@@ -1742,6 +1770,8 @@ struct Pseudonyms {
     next: rustc_hash::FxHashMap<String, usize>,
     /// The report's first clock time: the `T+0:00` that later times are offsets from.
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
+    /// The day of the last date that opened a line: times under it are on that day.
+    current_day: Option<chrono::NaiveDate>,
     known: KnownValues,
     /// Person placeholders by single name (`alice`) and by each word of full names, so
     /// "Alice" and "Alice Smith" share one; the first assignment wins (deterministic).
@@ -1892,6 +1922,19 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Today",
     "Tomorrow",
 ];
+
+/// Where the line holding `pos` starts.
+fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// Whether only markup stands between a line's start and `pos`: headings, bullets,
+/// emphasis, table bars, brackets.
+fn opens_line(text: &str, line: usize, pos: usize) -> bool {
+    text[line..pos].chars().all(|c| {
+        c.is_whitespace() || matches!(c, '#' | '*' | '_' | '-' | '|' | '[' | '(' | '>' | '•' | '+')
+    })
+}
 
 /// The URL a host at `from..to` is the authority of (`https://` right before it), as
 /// the span of the whole link without trailing punctuation.
@@ -2248,5 +2291,18 @@ mod tests {
         assert_eq!(letters(1), "A");
         assert_eq!(letters(26), "Z");
         assert_eq!(letters(27), "AA");
+    }
+    #[test]
+    fn clock_times_count_from_the_day_a_heading_or_their_sentence_names() {
+        assert_eq!(
+            scrubbed(
+                "### 2023-07-18\n- 23:40 disk alarm\n### 2023-07-19\n- 00:20 failover\n\n\
+                 On July 21, 2023 at 14:00 it recurred. At 15:00 fixed.\n\
+                 The cert was issued on 2021-01-01. At 16:00 we closed."
+            ),
+            "### July 2023\n- T+0:00 disk alarm\n### July 2023\n- T+0:40 failover\n\n\
+             On July 2023 at T+62:20 it recurred. At T+63:20 fixed.\n\
+             The cert was issued on January 2021. At T+64:20 we closed."
+        );
     }
 }

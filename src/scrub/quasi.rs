@@ -10,14 +10,44 @@ use super::pack::Transform;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Generalised {
     Fixed(String),
-    Clock { day: Option<NaiveDate>, minute: i64 },
+    Clock {
+        day: Option<NaiveDate>,
+        minute: i64,
+    },
+    /// A date: its month as written out, and the day it names when that is certain (the
+    /// year may be missing, `March 3`), so clock times after it on its line, or under it as
+    /// a heading, count from that day.
+    Date {
+        month: String,
+        day: Option<WrittenDay>,
+    },
+}
+
+/// A calendar day as a text writes it; `year` is `None` when the text leaves it out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WrittenDay {
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl WrittenDay {
+    /// The day, its year taken from `context` (the anchor's or the last day seen) when the
+    /// text left it out.
+    pub fn resolve(self, context: Option<NaiveDate>) -> Option<NaiveDate> {
+        let year = self.year.or(context.map(|d| d.year()))?;
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+    }
 }
 
 /// Parses a matched value for a transform; `None` means the match is not one after all
 /// (`T+0:35` is already relative, 300 users is not identifying).
 pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Generalised> {
     match transform {
-        Transform::Date => month_of(value).map(Generalised::Fixed),
+        Transform::Date => month_of(value).map(|month| Generalised::Date {
+            month,
+            day: day_of(value),
+        }),
         Transform::Time => {
             // A signed offset (`T+0:35`, `(-0:10)`) is relative already; a sign glued to a
             // word (`run-14:32`) is only a hyphen.
@@ -176,6 +206,62 @@ fn month_of(value: &str) -> Option<String> {
         Some(_) => None,
         None => Some(year.to_string()),
     }
+}
+
+/// The day a written date names, when day and month are certain: `2025-03-03`,
+/// `25/03/2025`, `Monday, March 3rd, 2025`, `3 March`, `the 4th of March`, `Thu 10/28`.
+fn day_of(value: &str) -> Option<WrittenDay> {
+    let parts: Vec<&str> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let year = parts
+        .iter()
+        .find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| year_of(p));
+    let month_word = parts.iter().find_map(|p| {
+        p.chars()
+            .all(|c| c.is_ascii_alphabetic())
+            .then(|| month_index(p))
+            .flatten()
+    });
+    let day_number = |p: &str| -> Option<u32> {
+        let digits = p.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &p[digits.len()..];
+        (digits.len() <= 2 && matches!(suffix, "" | "st" | "nd" | "rd" | "th"))
+            .then(|| digits.parse().ok())
+            .flatten()
+            .filter(|d| (1..=31).contains(d))
+    };
+    if let Some(m) = month_word {
+        let day = parts.iter().find_map(|p| day_number(p))?;
+        return Some(WrittenDay {
+            year,
+            month: m as u32 + 1,
+            day,
+        });
+    }
+    let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    let certain = |a: u32, b: u32| -> Option<(u32, u32)> {
+        if (1..=12).contains(&a) && b > 12 && b <= 31 {
+            Some((a, b))
+        } else if (1..=12).contains(&b) && a > 12 && a <= 31 {
+            Some((b, a))
+        } else {
+            None
+        }
+    };
+    let (month, day) = match nums.len() {
+        2 if parts.len() == 3 => certain(nums[0], nums[1])?,
+        3 if parts[0].len() == 4 => (nums[1], nums[2]),
+        3 => certain(nums[0], nums[1])?,
+        _ => return None,
+    };
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(WrittenDay {
+        year,
+        month,
+        day,
+    })
 }
 
 fn iso_day(value: &str) -> Option<NaiveDate> {
