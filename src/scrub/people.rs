@@ -1600,6 +1600,10 @@ impl PeopleDetector {
                 })
                 .is_some_and(capital_english)
         };
+        // "Pemberton & Vale concession staff": a name joined by `&` is one whole name.
+        if !text[..start].trim_end().ends_with('&') && self.attributive_noun_after(text, end) {
+            return false;
+        }
         let mut before = &text[..start];
         for _ in 0..2 {
             let unbracketed = before.strip_suffix('(').unwrap_or(before);
@@ -1637,6 +1641,132 @@ impl PeopleDetector {
             return !next_is_capital_english();
         }
         false
+    }
+
+    /// Whether a lower-case noun follows `end`, making the word before it a modifier:
+    /// "Pacific time", "Global disruption", "Bug fix", "Metro digging work". A verb ("Visa
+    /// confirms", "Target reported"), a function word or a plural keeps it a name.
+    fn attributive_noun_after(&self, text: &str, end: usize) -> bool {
+        const FUNCTION_WORDS: &[&str] = &[
+            "is",
+            "was",
+            "are",
+            "were",
+            "be",
+            "been",
+            "has",
+            "had",
+            "have",
+            "will",
+            "would",
+            "can",
+            "could",
+            "should",
+            "may",
+            "might",
+            "must",
+            "did",
+            "does",
+            "do",
+            "and",
+            "or",
+            "but",
+            "nor",
+            "to",
+            "for",
+            "in",
+            "on",
+            "at",
+            "with",
+            "from",
+            "by",
+            "of",
+            "as",
+            "the",
+            "a",
+            "an",
+            "via",
+            "into",
+            "onto",
+            "about",
+            "after",
+            "before",
+            "then",
+            "also",
+            "still",
+            "too",
+            "itself",
+            "again",
+            "which",
+            "who",
+            "that",
+            "said",
+            "says",
+            "told",
+            "asked",
+            "saw",
+            "sees",
+            "took",
+            "made",
+            "sent",
+            "got",
+            "went",
+            "came",
+            "ran",
+            "paid",
+            "lost",
+            "began",
+            "chose",
+            "wrote",
+            "sold",
+            "bought",
+            "kept",
+            "let",
+            "put",
+            "set",
+            "cut",
+            "hit",
+            "run",
+            "use",
+            "see",
+            "say",
+            "ask",
+            "want",
+            "need",
+            "wanted",
+            "uses",
+            "users",
+            "customers",
+            "only",
+            "just",
+            "first",
+            "now",
+            "never",
+            "always",
+            "not",
+            "so",
+            "if",
+            "when",
+            "while",
+            "because",
+            "until",
+            "since",
+        ];
+        let Some(rest) = text[end..].strip_prefix(' ') else {
+            return false;
+        };
+        let word: &str = rest
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        word.len() >= 3
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && !rest[word.len()..].starts_with(['\'', '’', '-'])
+            && self.english.contains(word)
+            && !word.ends_with("ed")
+            && (!word.ends_with('s') || word.ends_with("ss"))
+            && !word.ends_with("ly")
+            && !FUNCTION_WORDS.contains(&word)
     }
 
     /// "the DVLA", "The Guardian": the article is part of how such a name is written, and
@@ -2942,6 +3072,15 @@ mod tests {
         assert_eq!(
             scrub("calicoctl says refused. It was caused by kubelet and blocked by Zscaler."),
             "calicoctl says refused. It was caused by kubelet and blocked by Zscaler."
+        );
+    }
+    #[test]
+    fn an_ordinary_word_company_before_a_noun_is_a_modifier() {
+        assert_eq!(
+            scrub(
+                "Sunday evening Pacific time; we suspect Metro digging work. Traffic from Decathlon dropped."
+            ),
+            "Sunday evening Pacific time; we suspect Metro digging work. Traffic from Company A dropped."
         );
     }
 }

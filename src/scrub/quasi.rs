@@ -284,6 +284,17 @@ fn clock_minute(value: &str) -> Option<i64> {
         .unwrap_or(lower.len());
     let clock = &lower[..digits_end];
     let rest = lower[digits_end..].trim_start();
+    // `9.03 am` and `1203utc`: a dot between hours and minutes, or none at all.
+    let hhmm;
+    let clock = if clock.contains(':') {
+        clock
+    } else if clock.len() == 4 && clock.bytes().all(|b| b.is_ascii_digit()) {
+        hhmm = format!("{}:{}", &clock[..2], &clock[2..]);
+        &hhmm
+    } else {
+        hhmm = clock.replacen('.', ":", 1);
+        &hhmm
+    };
     let mut fields = clock.split(':');
     let mut hour: i64 = fields.next()?.parse().ok()?;
     let minute: i64 = match fields.next() {
