@@ -663,7 +663,8 @@ impl PeopleDetector {
                 // An owner column or a trailing owner: `| skapoor |`, `(ananya)`.
                 out.push((t.start, t.core_end));
             } else if t.lower
-                && self.is_name_bits(f, l)
+                && (self.lower_case_nick(text, &tokens, &lower, &flags, i)
+                    || (self.is_name_bits(f, l)
                 // "Hey, do we have…", "hey, captain": a lower-case ordinary word after a
                 // greeting is the sentence going on, not a name.
                 && ((strong && f & BIT_ENGLISH == 0)
@@ -674,21 +675,7 @@ impl PeopleDetector {
                             // the change", "tomasz here".
                             || (f & BIT_ENGLISH == 0
                                 && l.chars().count() >= 4
-                                && self.context_after(text, &tokens, &lower, &flags, i)))))
-            {
-                out.push((t.start, t.core_end));
-            } else if t.lower
-                && f & (BIT_ENGLISH | BIT_NEVER) == 0
-                && l.chars().count() >= 3
-                && l.chars().all(|c| c.is_ascii_lowercase())
-                // A nick in lower case, in no dictionary: "jynus notices the lag", "issued
-                // by maldridge".
-                && ((near(text, t.end, tokens.get(i + 1).map_or(t.end, |n| n.start))
-                    && lower
-                        .get(i + 1)
-                        .is_some_and(|v| self.nick_verbs.contains(v.as_ref())))
-                    || self.agent_after_by(text, &tokens, &lower, i)
-                    || self.phrase_before(&tokens, &lower, &flags, i, text))
+                                && self.context_after(text, &tokens, &lower, &flags, i)))))))
             {
                 out.push((t.start, t.core_end));
             }
@@ -1094,6 +1081,29 @@ impl PeopleDetector {
                         .enumerate()
                         .all(|(k, w)| lower[i - p.len() + k] == *w)
             })
+    }
+
+    /// A nick in lower case and in no dictionary, by what it does or what is said of it:
+    /// "jynus notices the lag", "issued by maldridge", "thanks to antarus".
+    fn lower_case_nick(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lower: &[std::borrow::Cow<'_, str>],
+        flags: &[u16],
+        i: usize,
+    ) -> bool {
+        let t = &tokens[i];
+        let l = lower[i].as_ref();
+        flags[i] & (BIT_ENGLISH | BIT_NEVER) == 0
+            && l.len() >= 3
+            && l.bytes().all(|b| b.is_ascii_lowercase())
+            && ((tokens
+                .get(i + 1)
+                .is_some_and(|n| near(text, t.end, n.start))
+                && self.nick_verbs.contains(lower[i + 1].as_ref()))
+                || self.agent_after_by(text, tokens, lower, i)
+                || self.phrase_before(tokens, lower, flags, i, text))
     }
 
     /// Whether the word at `i` is the agent of a person's action: "by" right before it, and
