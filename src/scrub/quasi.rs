@@ -168,6 +168,13 @@ fn month_of(value: &str) -> Option<String> {
             None => MONTHS[m].to_string(),
         });
     }
+    // A weekday and a day of the month alone (`Thursday 15th`): no month to keep.
+    if parts.len() == 2
+        && parts[0].to_ascii_lowercase().ends_with("day")
+        && parts[1].starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Some("[date]".to_string());
+    }
     let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
     // A weekday and month/day without a year (`Thu 10/28`): the month when it is certain,
     // otherwise nothing of it.
