@@ -1073,7 +1073,7 @@ impl Scrubber {
             Luhn => luhn_valid(value),
             Login => self.people.could_be_login(value),
             DotlessHost => {
-                !people::region_like(&value.to_lowercase())
+                !profile::cloud_region(value.to_lowercase().as_bytes())
                     && !self.allowed_terms.contains(&value.to_lowercase())
                     && self.people.could_be_login(value)
             }

@@ -114,6 +114,11 @@ fn lower_set(text: &str) -> FxHashSet<String> {
     lines(text).map(|l| l.to_lowercase()).collect()
 }
 
+/// A word list from `people.toml`, lower-cased.
+fn lowered<C: FromIterator<String>>(words: &[String]) -> C {
+    words.iter().map(|s| s.to_lowercase()).collect()
+}
+
 impl PeopleDetector {
     /// Builds the detector; `technology_terms` (lower-case) are never names or companies.
     pub fn bundled(technology_terms: &FxHashSet<String>) -> Result<PeopleDetector, ScrubError> {
@@ -201,49 +206,19 @@ impl PeopleDetector {
             never,
             technology,
             english,
-            strong_before: ctx
-                .people
-                .strong_before
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
+            strong_before: lowered(&ctx.people.strong_before),
             before,
             before_phrases,
             after,
             after_phrases,
-            unit_words: ctx
-                .people
-                .unit_words
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
-            after_things: ctx
-                .people
-                .after_things
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
-            agent_verbs: ctx
-                .people
-                .agent_verbs
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
-            nick_verbs: ctx
-                .people
-                .nick_verbs
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
+            unit_words: lowered(&ctx.people.unit_words),
+            after_things: lowered(&ctx.people.after_things),
+            agent_verbs: lowered(&ctx.people.agent_verbs),
+            nick_verbs: lowered(&ctx.people.nick_verbs),
             companies,
             company_ambiguous,
             company_vendor,
-            company_context: ctx
-                .companies
-                .context
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
+            company_context: lowered(&ctx.companies.context),
             lex: FxHashMap::default(),
         };
         let mut lex: FxHashMap<String, u16> = FxHashMap::default();
@@ -1282,7 +1257,7 @@ impl PeopleDetector {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             || !item.bytes().any(|b| b.is_ascii_lowercase())
             || self.technology.contains(&lower)
-            || region_like(&lower)
+            || super::profile::cloud_region(lower.as_bytes())
         {
             return false;
         }
@@ -2544,33 +2519,6 @@ fn named_thing_called(text: &str, tokens: &[Token], i: usize) -> bool {
         && near(text, tokens[i - 2].end, tokens[i - 1].start)
         && word(i - 2).starts_with(|c: char| c.is_ascii_lowercase())
         && !CALLERS.contains(&word(i - 2))
-}
-
-/// A cloud region or zone (`us-east-1`, `europe-west1`, `ap-southeast-2a`): dash-separated
-/// parts, one of them a compass point once its zone number and letter are dropped.
-pub(crate) fn region_like(lower: &str) -> bool {
-    const COMPASS: &[&str] = &[
-        "east",
-        "west",
-        "north",
-        "south",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northcentral",
-        "southcentral",
-        "westcentral",
-    ];
-    lower.contains('-')
-        && lower.split('-').any(|part| {
-            let part = part
-                .strip_suffix(['a', 'b', 'c', 'd'])
-                .filter(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-                .unwrap_or(part);
-            COMPASS.contains(&part.trim_end_matches(|c: char| c.is_ascii_digit()))
-        })
 }
 
 #[cfg(test)]

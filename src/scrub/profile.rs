@@ -695,7 +695,7 @@ fn guessed_initialism_at(
 
 /// A cloud region or zone written as providers do (`ap-south-1`, `ca-central-1a`,
 /// `us-gov-west-1`, `australia-southeast1-b`): public, and no organisation's name.
-fn cloud_region(token: &[u8]) -> bool {
+pub(crate) fn cloud_region(token: &[u8]) -> bool {
     const DIRECTIONS: &[&str] = &[
         "north",
         "south",
