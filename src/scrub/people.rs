@@ -34,12 +34,17 @@ struct PeopleContext {
     after_things: Vec<String>,
     agent_verbs: Vec<String>,
     nick_verbs: Vec<String>,
+    callers: Vec<String>,
+    function_words: Vec<String>,
+    place_prefixes: Vec<String>,
+    job_title_words: Vec<String>,
     unit_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct CompanyContext {
     context: Vec<String>,
+    weak: Vec<String>,
 }
 
 /// Finds person names and company names in text.
@@ -67,10 +72,20 @@ pub struct PeopleDetector {
     agent_verbs: FxHashSet<String>,
     /// Verbs only people do, which make a lower-case word in no dictionary a nick.
     nick_verbs: FxHashSet<String>,
+    /// Words before "called" that make it a phone call, not a naming ("we called Priya").
+    callers: FxHashSet<String>,
+    /// Words after a capitalised word that keep it a name, not a modifier ("Visa is").
+    function_words: FxHashSet<String>,
+    /// First words of two-word place names ("San Francisco").
+    place_prefixes: FxHashSet<String>,
+    /// Last words of a job title in a list of people ("Data Officer").
+    job_title_words: FxHashSet<String>,
     companies: Option<AhoCorasick>,
     company_ambiguous: Vec<bool>,
     company_vendor: Vec<bool>,
     company_context: Vec<String>,
+    /// Context words that only say where or what, not that a company follows ("for").
+    weak_company_context: FxHashSet<String>,
     /// Every dictionary and context word with the bits of the sets it is in, so each word
     /// of a text is hashed once rather than once per set asked about.
     lex: FxHashMap<String, u16>,
@@ -215,10 +230,15 @@ impl PeopleDetector {
             after_things: lowered(&ctx.people.after_things),
             agent_verbs: lowered(&ctx.people.agent_verbs),
             nick_verbs: lowered(&ctx.people.nick_verbs),
+            callers: lowered(&ctx.people.callers),
+            function_words: lowered(&ctx.people.function_words),
+            place_prefixes: lowered(&ctx.people.place_prefixes),
+            job_title_words: lowered(&ctx.people.job_title_words),
             companies,
             company_ambiguous,
             company_vendor,
             company_context: lowered(&ctx.companies.context),
+            weak_company_context: lowered(&ctx.companies.weak),
             lex: FxHashMap::default(),
         };
         let mut lex: FxHashMap<String, u16> = FxHashMap::default();
@@ -487,7 +507,7 @@ impl PeopleDetector {
                 }
                 // "in San Francisco", "Fort Worth": a place, unless a person's cue says
                 // otherwise.
-                if end_tok > i && PLACE_PREFIXES.contains(&lower[i].as_ref()) && !strong {
+                if end_tok > i && self.place_prefixes.contains(lower[i].as_ref()) && !strong {
                     i = end_tok + 1;
                     continue;
                 }
@@ -1032,7 +1052,7 @@ impl PeopleDetector {
         i > 0
             && near(text, tokens[i - 1].end, tokens[i].start)
             && flags[i - 1] & BIT_STRONG_BEFORE != 0
-            && !named_thing_called(text, tokens, i)
+            && !named_thing_called(text, tokens, i, &self.callers)
     }
 
     fn context_before(
@@ -1196,7 +1216,7 @@ impl PeopleDetector {
                 .rsplit(' ')
                 .next()
                 .unwrap_or("");
-            if JOB_TITLE_WORDS.contains(&last.to_lowercase().as_str()) {
+            if self.job_title_words.contains(&last.to_lowercase()) {
                 titles.push((part_start, part_start + part.len()));
             }
             part_start += part.len() + 1;
@@ -1559,7 +1579,7 @@ impl PeopleDetector {
         let weak_ignored = heading_line(text, m.start()) || self.company_vendor[index];
         Some(self.company_context.iter().any(|c| {
             (window.ends_with(&format!(" {c}")) || window == *c)
-                && !(weak_ignored && WEAK_COMPANY_CONTEXT.contains(&c.as_str()))
+                && !(weak_ignored && self.weak_company_context.contains(c))
         }))
     }
 
@@ -1632,111 +1652,6 @@ impl PeopleDetector {
     /// "Pacific time", "Global disruption", "Bug fix", "Metro digging work". A verb ("Visa
     /// confirms", "Target reported"), a function word or a plural keeps it a name.
     fn attributive_noun_after(&self, text: &str, end: usize) -> bool {
-        const FUNCTION_WORDS: &[&str] = &[
-            "is",
-            "was",
-            "are",
-            "were",
-            "be",
-            "been",
-            "has",
-            "had",
-            "have",
-            "will",
-            "would",
-            "can",
-            "could",
-            "should",
-            "may",
-            "might",
-            "must",
-            "did",
-            "does",
-            "do",
-            "and",
-            "or",
-            "but",
-            "nor",
-            "to",
-            "for",
-            "in",
-            "on",
-            "at",
-            "with",
-            "from",
-            "by",
-            "of",
-            "as",
-            "the",
-            "a",
-            "an",
-            "via",
-            "into",
-            "onto",
-            "about",
-            "after",
-            "before",
-            "then",
-            "also",
-            "still",
-            "too",
-            "itself",
-            "again",
-            "which",
-            "who",
-            "that",
-            "said",
-            "says",
-            "told",
-            "asked",
-            "saw",
-            "sees",
-            "took",
-            "made",
-            "sent",
-            "got",
-            "went",
-            "came",
-            "ran",
-            "paid",
-            "lost",
-            "began",
-            "chose",
-            "wrote",
-            "sold",
-            "bought",
-            "kept",
-            "let",
-            "put",
-            "set",
-            "cut",
-            "hit",
-            "run",
-            "use",
-            "see",
-            "say",
-            "ask",
-            "want",
-            "need",
-            "wanted",
-            "uses",
-            "users",
-            "customers",
-            "only",
-            "just",
-            "first",
-            "now",
-            "never",
-            "always",
-            "not",
-            "so",
-            "if",
-            "when",
-            "while",
-            "because",
-            "until",
-            "since",
-        ];
         let Some(rest) = text[end..].strip_prefix(' ') else {
             return false;
         };
@@ -1751,7 +1666,7 @@ impl PeopleDetector {
             && !word.ends_with("ed")
             && (!word.ends_with('s') || word.ends_with("ss"))
             && !word.ends_with("ly")
-            && !FUNCTION_WORDS.contains(&word)
+            && !self.function_words.contains(word)
     }
 
     /// "the DVLA", "The Guardian": the article is part of how such a name is written, and
@@ -2022,52 +1937,10 @@ fn after_title(text: &str, start: usize) -> bool {
     TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
 }
 
-/// Context words that only say where or what, not that a company follows.
-const WEAK_COMPANY_CONTEXT: &[&str] = &["for", "at", "like", "including", "such as"];
-
 /// Whether a capitalised word stands next to another capitalised word or a model code
 /// (`Redis Enterprise`, `Mirth Connect`, `Max Pool Size`, `Zebra TC52`): then it is part of
 /// a longer name, and its capital says nothing about a company. A country code after it
 /// ("Target UK") does not count.
-/// First words of place names written as two capitalised words ("San Francisco", "Port
-/// Louis"), which would otherwise read as a name and a surname.
-const PLACE_PREFIXES: &[&str] = &[
-    "san", "santa", "santo", "são", "los", "las", "fort", "port", "mount", "lake", "new", "el",
-    "la", "rio",
-];
-
-/// Last words of a job title in a list of people ("Data Officer", "Head of Platform").
-const JOB_TITLE_WORDS: &[&str] = &[
-    "officer",
-    "manager",
-    "director",
-    "supervisor",
-    "engineer",
-    "lead",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "coordinator",
-    "co-ordinator",
-    "administrator",
-    "analyst",
-    "consultant",
-    "specialist",
-    "assistant",
-    "adviser",
-    "advisor",
-    "secretary",
-    "treasurer",
-    "trustee",
-    "president",
-    "counsel",
-    "architect",
-    "controller",
-    "executive",
-    "commander",
-];
-
 fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
     let capital_word = |w: &str| {
         w.starts_with(|c: char| c.is_uppercase())
@@ -2480,47 +2353,18 @@ fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
-/// The char-by-char tokenizer `tokenize` replaced, kept as its reference.
 /// "a database called Cassandra", "a script called Tidy": `called` after a noun names a
 /// thing; after a person or pronoun ("we called Priya") it is a phone call.
-fn named_thing_called(text: &str, tokens: &[Token], i: usize) -> bool {
-    const CALLERS: &[&str] = &[
-        "we",
-        "i",
-        "they",
-        "he",
-        "she",
-        "you",
-        "someone",
-        "somebody",
-        "who",
-        "and",
-        "then",
-        "also",
-        "first",
-        "later",
-        "finally",
-        "immediately",
-        "eventually",
-        "again",
-        "engineer",
-        "manager",
-        "lead",
-        "on-call",
-        "oncall",
-        "ic",
-        "commander",
-        "responder",
-        "sre",
-    ];
+fn named_thing_called(text: &str, tokens: &[Token], i: usize, callers: &FxHashSet<String>) -> bool {
     let word = |k: usize| &text[tokens[k].start..tokens[k].end];
     i >= 2
         && word(i - 1).eq_ignore_ascii_case("called")
         && near(text, tokens[i - 2].end, tokens[i - 1].start)
         && word(i - 2).starts_with(|c: char| c.is_ascii_lowercase())
-        && !CALLERS.contains(&word(i - 2))
+        && !callers.contains(word(i - 2))
 }
 
+/// The char-by-char tokenizer `tokenize` replaced, kept as its reference.
 #[cfg(test)]
 fn tokenize_reference(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
