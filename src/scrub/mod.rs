@@ -387,7 +387,8 @@ impl Scrubber {
         let mut cursor = 0;
         // The last certain day written in this text and where it ends.
         let mut last_date: Option<(usize, chrono::NaiveDate)> = None;
-        for (c, cover_end) in chosen {
+        let following = days_written_after(text, &chosen);
+        for ((c, cover_end), following) in chosen.into_iter().zip(following) {
             out.push_str(&text[cursor..c.start]);
             let replacement = match &c.generalised {
                 Some(Generalised::Fixed(s)) => s.clone(),
@@ -404,22 +405,34 @@ impl Scrubber {
                     month.clone()
                 }
                 Some(Generalised::Clock { day, minute }) => {
+                    let context = names.current_day.or(names.anchor.and_then(|a| a.0));
+                    let day = day.and_then(|d| d.resolve(context));
                     // A date earlier in the same sentence is this time's day, and the day
-                    // the narrative is on from here ("On September 19 at 14:00 … At 15:00").
-                    let same_sentence = last_date
+                    // the narrative is on from here ("On September 19 at 14:00 … At 15:00");
+                    // so is one right after it ("at 05:00 UTC on 1 March").
+                    let same_sentence = following.and_then(|d| d.resolve(context)).or(last_date
                         .filter(|&(end, _)| {
                             end <= c.start
                                 && c.start - end <= 80
                                 && !text[end..c.start].contains(['\n', ';'])
                                 && !text[end..c.start].contains(". ")
                         })
-                        .map(|(_, d)| d);
-                    if same_sentence.is_some() {
-                        names.current_day = same_sentence;
+                        .map(|(_, d)| d));
+                    // A timestamp's own day is the narrative's day from here too
+                    // ("#### 2025-10-02T19:48", then "- 18:00: …").
+                    if day.is_some() || same_sentence.is_some() {
+                        names.current_day = day.or(same_sentence);
                     }
                     let day = day.or(same_sentence).or(names.current_day);
-                    let anchor = *names.anchor.get_or_insert((day, *minute));
-                    quasi::offset(anchor, day, *minute)
+                    let anchor = names.anchor.get_or_insert((day, *minute));
+                    // The first time with a day gives one to an earlier time without: the same
+                    // day, or the day before when the clock went back ("from around 6pm" and
+                    // then "2018-01-18 4:19").
+                    if let (None, Some(d)) = (anchor.0, day) {
+                        let back = if *minute - anchor.1 < -12 * 60 { 1 } else { 0 };
+                        anchor.0 = d.checked_sub_days(chrono::Days::new(back));
+                    }
+                    quasi::offset(*anchor, day, *minute)
                 }
                 None => {
                     let spec = self.packs.kinds.get(c.kind);
@@ -903,6 +916,28 @@ impl Scrubber {
                 !abbreviation(c) || person_ends.contains(&text[..c.start - 1].trim_end().len())
             });
         }
+        // "What is a ServiceAccount (SA) token?": where the text spells capitals out as words
+        // that are not the organisation's name, they are that abbreviation everywhere in it,
+        // not the organisation's initials ("Scale AI" → `SA`).
+        let spelled_out =
+            |c: &Candidate| c.kind == "org" && abbreviation_in_brackets(text, c.start, c.end);
+        if candidates.iter().any(spelled_out) {
+            let org_ends: rustc_hash::FxHashSet<usize> = candidates
+                .iter()
+                .filter(|c| c.kind == "org" && !spelled_out(c))
+                .map(|c| c.end)
+                .collect();
+            let foreign: Vec<String> = candidates
+                .iter()
+                .filter(|c| {
+                    spelled_out(c) && !org_ends.contains(&text[..c.start - 1].trim_end().len())
+                })
+                .map(|c| text[c.start..c.end].to_string())
+                .collect();
+            candidates.retain(|c| {
+                !(c.kind == "org" && foreign.iter().any(|f| *f == text[c.start..c.end]))
+            });
+        }
         // "Department for Housing and Tenancy Standards (DHTS)": capitals in brackets that
         // spell a hidden company's name are its short form, and name it wherever they recur.
         let short_forms: Vec<Candidate> = candidates
@@ -1216,6 +1251,30 @@ impl KnownValues {
     }
 }
 
+/// For each chosen span, when it is a clock time without a day: the day of a date written
+/// right after it ("05:00 UTC on 1 March", "13:39, March 10th").
+fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<quasi::WrittenDay>> {
+    let joins = |gap: &str| {
+        gap.len() <= 12
+            && gap
+                .split([' ', ','])
+                .all(|w| matches!(w, "" | "on" | "the" | "of"))
+    };
+    (0..chosen.len())
+        .map(|i| {
+            let (c, _) = &chosen[i];
+            let (next, _) = chosen.get(i + 1)?;
+            match (&c.generalised, &next.generalised) {
+                (
+                    Some(Generalised::Clock { day: None, .. }),
+                    Some(Generalised::Date { day, .. }),
+                ) if next.start >= c.end && joins(&text[c.end..next.start]) => *day,
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// Whether `start..end` is two to five capitals in brackets whose letters are the initials
 /// of the words right before the brackets ("personal access token (PAT)", "Mean Time To
 /// Recovery (MTTR)").
@@ -1233,9 +1292,11 @@ fn abbreviation_in_brackets(text: &str, start: usize, end: usize) -> bool {
     let from = (from..=before.len())
         .find(|&k| before.is_char_boundary(k))
         .unwrap_or(before.len());
+    // A word in camel case counts once per part: "ServiceAccount (SA)".
     let words: Vec<&str> = before[from..]
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
         .filter(|w| !w.is_empty())
+        .flat_map(camel_parts)
         .collect();
     let n = letters.len();
     words.len() >= n
@@ -1243,6 +1304,22 @@ fn abbreviation_in_brackets(text: &str, start: usize, end: usize) -> bool {
             .iter()
             .zip(letters.chars())
             .all(|(w, l)| w.chars().next().is_some_and(|f| f.eq_ignore_ascii_case(&l)))
+}
+
+/// A word split where a small letter meets a capital (`ServiceAccount` → `Service`,
+/// `Account`); other words whole.
+fn camel_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    let bytes = word.as_bytes();
+    for i in 1..bytes.len() {
+        if bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase() {
+            parts.push(&word[from..i]);
+            from = i;
+        }
+    }
+    parts.push(&word[from..]);
+    parts
 }
 
 /// The span of two to six capitals in brackets right after `start..end` whose letters are the
@@ -2293,6 +2370,54 @@ mod tests {
         assert_eq!(letters(27), "AA");
     }
     #[test]
+    fn initials_of_the_organisation_are_no_contraction_and_yield_to_an_abbreviation_the_text_spells_out()
+     {
+        // "Roblox Engineering" gives no initials: `re` is a word ("re-run", "re: outage").
+        let profile = IdentityProfile {
+            name: "Roblox".into(),
+            aliases: vec!["Roblox Engineering".into(), "Scale AI".into()],
+            ..Default::default()
+        };
+        let scrub = |text: &str| engine().scrub_text(text, &profile).0.as_str().to_string();
+        assert_eq!(
+            scrub("We’re sharing what they're doing; re-run it. The RE team led."),
+            "We’re sharing what they're doing; re-run it. The RE team led."
+        );
+        assert_eq!(
+            scrub("What is a ServiceAccount (SA) token? An SA token expires. Ask SA."),
+            "What is a ServiceAccount (SA) token? An SA token expires. Ask SA."
+        );
+        assert_eq!(
+            scrub("Ask SA. Then re-read it."),
+            "Ask [org]. Then re-read it."
+        );
+        assert_eq!(
+            scrub("They’re with SA’s team."),
+            "They’re with [org]’s team."
+        );
+        // `@` with a space after it is "at", not a handle.
+        assert_eq!(
+            scrub("Maintenance @ Amsterdam; the site in Amsterdam, Netherlands."),
+            "Maintenance @ Amsterdam; the site in Amsterdam, Netherlands."
+        );
+    }
+
+    #[test]
+    fn clock_times_take_a_day_from_a_date_after_them_a_timestamp_or_a_later_dated_time() {
+        // A date right after a time is its day; an earlier time without a day gets the day
+        // before when the clock goes back; a timestamp's day holds for the bare times after it.
+        assert_eq!(
+            scrubbed(
+                "Traffic builds from around 6pm.\n### 2018-01-18 4:19\nFrom 05:00 UTC on \
+                 19 January to 04:00 UTC on 20 January it was slow.\n#### 2018-01-25T10:00\n\
+                 - 11:00 retried"
+            ),
+            "Traffic builds from around T+0:00.\n### January 2018 T+10:19\nFrom T+35:00 on \
+             January to T+2d 10:00 on January it was slow.\n#### T+7d 16:00\n- T+7d 17:00 retried"
+        );
+    }
+
+    #[test]
     fn clock_times_count_from_the_day_a_heading_or_their_sentence_names() {
         assert_eq!(
             scrubbed(
@@ -2301,8 +2426,8 @@ mod tests {
                  The cert was issued on 2021-01-01. At 16:00 we closed."
             ),
             "### July 2023\n- T+0:00 disk alarm\n### July 2023\n- T+0:40 failover\n\n\
-             On July 2023 at T+62:20 it recurred. At T+63:20 fixed.\n\
-             The cert was issued on January 2021. At T+64:20 we closed."
+             On July 2023 at T+2d 14:20 it recurred. At T+2d 15:20 fixed.\n\
+             The cert was issued on January 2021. At T+2d 16:20 we closed."
         );
     }
 }

@@ -1043,7 +1043,8 @@ impl PeopleDetector {
     }
 
     fn strong_context_before(&self, text: &str, tokens: &[Token], flags: &[u16], i: usize) -> bool {
-        if i > 0 && text[..tokens[i].start].trim_end().ends_with('@') {
+        // `@jane`, not the "at" of "Maintenance @ Amsterdam".
+        if i > 0 && text[..tokens[i].start].ends_with('@') {
             return true;
         }
         if after_title(text, tokens[i].start) {

@@ -42,6 +42,9 @@ pub struct TermTarget {
     /// "Marrowgate"): found only as a segment of an identifier (`tw-batch-02`), at the
     /// head of a CamelCase name (`TBYForceUpdate`) or as a word in three capitals.
     pub guessed_initialism: bool,
+    /// The initials of a multi-word term ("FV" of "Farma Verde"): never right after an
+    /// apostrophe (`they’re` for "Roblox Engineering").
+    pub initials: bool,
 }
 
 #[derive(Debug)]
@@ -160,10 +163,12 @@ impl ProfileMatcher {
                     derived.push((short.to_string(), kind, rule, canonical_of(kind, term)));
                 }
                 let canonical = canonical_of(kind, term);
+                let initials = initialism(term);
                 for variant in variants(term) {
                     if !seen.insert(variant.to_lowercase()) {
                         continue;
                     }
+                    let is_initials = initials.as_ref() == Some(&variant);
                     patterns.push(variant);
                     targets.push(TermTarget {
                         kind,
@@ -171,6 +176,7 @@ impl ProfileMatcher {
                         rule,
                         short_form: false,
                         guessed_initialism: false,
+                        initials: is_initials,
                     });
                 }
             }
@@ -184,6 +190,7 @@ impl ProfileMatcher {
                     rule,
                     short_form: true,
                     guessed_initialism: false,
+                    initials: false,
                 });
             }
         }
@@ -197,6 +204,7 @@ impl ProfileMatcher {
                     rule: "profile.initialism",
                     short_form: false,
                     guessed_initialism: true,
+                    initials: false,
                 });
             }
         }
@@ -293,6 +301,9 @@ impl ProfileMatcher {
                     && !bytes[m.start()].is_ascii_uppercase()
                     && token == (m.start(), m.end())
                 {
+                    return None;
+                }
+                if target.initials && after_apostrophe(bytes, m.start()) {
                     return None;
                 }
                 let identifier = (!text[m.start()..m.end()].contains(' ')
@@ -758,6 +769,12 @@ fn domain_initialism(label: &str, tld: &str) -> Option<String> {
         && lower.chars().all(|c| c.is_ascii_lowercase())
         && !is_word_initialism(&lower))
     .then_some(lower)
+}
+
+/// Whether the initials of a multi-word term end a contraction (`we’re`, `they'll`) at
+/// `start`: then they are no mention of it.
+fn after_apostrophe(bytes: &[u8], start: usize) -> bool {
+    bytes[..start].ends_with(b"'") || bytes[..start].ends_with("’".as_bytes())
 }
 
 /// The initials of a multi-word term ("Farma Verde" → `FV`), when they make an initialism

@@ -10,8 +10,9 @@ use super::pack::Transform;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Generalised {
     Fixed(String),
+    /// A clock time, with the day its timestamp writes (`2025-03-03T14:32`, `Mar  3 14:32:10`).
     Clock {
-        day: Option<NaiveDate>,
+        day: Option<WrittenDay>,
         minute: i64,
     },
     /// A date: its month as written out, and the day it names when that is certain (the
@@ -62,12 +63,19 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
             clock_minute(value).map(|minute| Generalised::Clock { day: None, minute })
         }
         Transform::DateTime => {
-            let day = iso_day(value);
+            let iso = iso_day(value);
             let time_part = value.get(10..).unwrap_or(value);
-            let time_part = if day.is_some() {
-                time_part
-            } else {
-                value.get(6..).unwrap_or(value)
+            let (day, time_part) = match iso {
+                Some(d) => (
+                    Some(WrittenDay {
+                        year: Some(d.year()),
+                        month: d.month(),
+                        day: d.day(),
+                    }),
+                    time_part,
+                ),
+                // A syslog stamp (`Dec 20 09:01:14`) names its day without a year.
+                None => (day_of(value), value.get(6..).unwrap_or(value)),
             };
             clock_minute(time_part.trim_start_matches(['T', ' ']))
                 .map(|minute| Generalised::Clock { day, minute })
@@ -107,6 +115,15 @@ pub fn offset(anchor: (Option<NaiveDate>, i64), day: Option<NaiveDate>, minute: 
     };
     let sign = if delta < 0 { '-' } else { '+' };
     delta = delta.abs();
+    // Two days and more read as days: `T+11d 6:42`, not `T+270:42`.
+    if delta >= 2 * 1440 {
+        return format!(
+            "T{sign}{}d {}:{:02}",
+            delta / 1440,
+            delta % 1440 / 60,
+            delta % 60
+        );
+    }
     format!("T{sign}{}:{:02}", delta / 60, delta % 60)
 }
 
