@@ -26,6 +26,10 @@ pub struct Technology {
     pub category: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The provider as a whole ("AWS (general)"): a search naming it means every
+    /// technology of its category (`aws` finds reports tagged S3 or Kinesis).
+    #[serde(default)]
+    pub umbrella: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -24,6 +24,17 @@ fn is_stop_word(word: &str) -> bool {
         .contains(word)
 }
 
+/// What a search for a concept means: a provider's general id (`aws`) its whole category.
+fn as_searched(taxonomy: &Taxonomy, concept: Concept) -> Concept {
+    match &concept {
+        Concept::Technology(id) => match taxonomy.technology(id) {
+            Some(t) if t.umbrella => Concept::Category(t.category.clone()),
+            _ => concept,
+        },
+        _ => concept,
+    }
+}
+
 /// A taxonomy phrase as stems, and what it names.
 struct ConceptPhrase {
     stems: Vec<String>,
@@ -85,7 +96,11 @@ fn phrases(analyzer: &mut TextAnalyzer) -> &'static [ConceptPhrase] {
     static PHRASES: OnceLock<Vec<ConceptPhrase>> = OnceLock::new();
     PHRASES.get_or_init(|| {
         let taxonomy = Taxonomy::bundled();
-        let mut raw: Vec<(String, Concept)> = taxonomy.concept_phrases();
+        let mut raw: Vec<(String, Concept)> = taxonomy
+            .concept_phrases()
+            .into_iter()
+            .map(|(p, c)| (p, as_searched(taxonomy, c)))
+            .collect();
         for c in &taxonomy.categories {
             raw.push((c.id.clone(), Concept::Category(c.id.clone())));
         }
@@ -166,10 +181,12 @@ fn synonym_groups(analyzer: &mut TextAnalyzer) -> &'static [Vec<Vec<String>>] {
 fn words() -> &'static [(String, Concept)] {
     static WORDS: OnceLock<Vec<(String, Concept)>> = OnceLock::new();
     WORDS.get_or_init(|| {
-        Taxonomy::bundled()
+        let taxonomy = Taxonomy::bundled();
+        taxonomy
             .concept_phrases()
             .into_iter()
             .filter(|(p, _)| p.len() >= 4 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|(p, c)| (p, as_searched(taxonomy, c)))
             .collect()
     })
 }
@@ -218,6 +235,9 @@ pub(crate) fn understand(
         }
     }
     let table = phrases(analyzer);
+    // In a question ("why did the site go down"), a one-word name that is also a function
+    // word (`go` for Go) is read as the word.
+    let sentence = tokens.iter().filter(|(raw, _)| is_stop_word(raw)).count() >= 2;
     let mut covered = vec![false; tokens.len()];
     let mut u = Understanding {
         joined,
@@ -237,6 +257,7 @@ pub(crate) fn understand(
                 match span.clone().find(|&i| {
                     tokens[i].1 == *stem
                         && !covered[i]
+                        && !(n == 1 && sentence && is_stop_word(&tokens[i].0))
                         && !used.contains(&i)
                         && phrase
                             .exact
@@ -398,6 +419,18 @@ mod tests {
     /// A one-word name whose stem differs from it names its concept only as written: "a
     /// maintenance window" is not Windows Server, "windows" and every written form of a name
     /// sharing one stem ("postgres") still are.
+    #[test]
+    fn a_provider_means_its_category_and_a_function_word_in_a_question_is_no_name() {
+        let mut a = analyzer();
+        let u = understand("aws outage", &mut a, |_| true);
+        assert_eq!(u.concepts, vec![Concept::Category("cloud-aws".into())]);
+        let go = Concept::Technology("golang".into());
+        let u = understand("why did the whole site go down", &mut a, |_| true);
+        assert!(!u.concepts.contains(&go), "{u:?}");
+        let u = understand("go memory leak", &mut a, |_| true);
+        assert!(u.concepts.contains(&go), "{u:?}");
+    }
+
     #[test]
     fn a_word_sharing_only_a_stem_with_a_name_is_not_that_name() {
         let mut a = analyzer();
