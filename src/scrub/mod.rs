@@ -2403,6 +2403,14 @@ mod tests {
     }
 
     #[test]
+    fn a_product_name_before_a_noun_and_computing_words_at_a_line_start_are_no_parties() {
+        assert_eq!(
+            scrubbed("Mostly our Better Auth adapter.\n- 02:55:07 - Backend starts to emit errors"),
+            "Mostly our Better Auth adapter.\n- T+0:00 - Backend starts to emit errors"
+        );
+    }
+
+    #[test]
     fn clock_times_take_a_day_from_a_date_after_them_a_timestamp_or_a_later_dated_time() {
         // A date right after a time is its day; an earlier time without a day gets the day
         // before when the clock goes back; a timestamp's day holds for the bare times after it.

@@ -1230,11 +1230,19 @@ impl PeopleDetector {
                 return;
             }
             let item = &value[from..to];
+            // A YAML list item's dash (`  - joe`) goes first.
+            let indent = item.len() - item.trim_start_matches([' ', '\t']).len();
+            let marker = if item[indent..].starts_with("- ") {
+                indent + 2
+            } else {
+                0
+            };
+            let rest = &item[marker..];
             // Drop a trailing role in brackets or after a dash: `Priya Raman (IC)`.
-            let item_end = item.find(['(', '[', '<']).unwrap_or(item.len());
-            let core = &item[..item_end];
+            let item_end = rest.find(['(', '[', '<']).unwrap_or(rest.len());
+            let core = &rest[..item_end];
             let core = core.split(" - ").next().unwrap_or(core);
-            let lead = core.len() - core.trim_start_matches([' ', '*', '_', '"']).len();
+            let lead = marker + core.len() - core.trim_start_matches([' ', '*', '_', '"']).len();
             let trimmed = core.trim_matches([' ', '*', '_', '"', '.', '\t']);
             let initials = initials_list
                 && (2..=3).contains(&trimmed.len())
@@ -1247,7 +1255,8 @@ impl PeopleDetector {
             out.push((from + lead, from + lead + trimmed.len()));
         };
         while i < bytes.len() {
-            let sep_len = if matches!(bytes[i], b',' | b';' | b'/' | b'&' | b'|') {
+            // A line break parts the items of a YAML list (`authors:\n  - joe\n  - Jane Doe`).
+            let sep_len = if matches!(bytes[i], b',' | b';' | b'/' | b'&' | b'|' | b'\n') {
                 1
             } else if bytes[i..].starts_with(b" and ") {
                 5
@@ -1653,6 +1662,25 @@ impl PeopleDetector {
     /// "Pacific time", "Global disruption", "Bug fix", "Metro digging work". A verb ("Visa
     /// confirms", "Target reported"), a function word or a plural keeps it a name.
     fn attributive_noun_after(&self, text: &str, end: usize) -> bool {
+        // Up to two more capitalised words may complete the name first ("our Better Auth
+        // adapter").
+        let mut end = end;
+        for _ in 0..2 {
+            let Some(rest) = text[end..].strip_prefix(' ') else {
+                break;
+            };
+            let word = rest
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or("");
+            if word.len() < 2
+                || !word.starts_with(|c: char| c.is_ascii_uppercase())
+                || !rest[word.len()..].starts_with(' ')
+            {
+                break;
+            }
+            end += 1 + word.len();
+        }
         let Some(rest) = text[end..].strip_prefix(' ') else {
             return false;
         };

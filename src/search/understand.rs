@@ -257,7 +257,7 @@ pub(crate) fn understand(
                 match span.clone().find(|&i| {
                     tokens[i].1 == *stem
                         && !covered[i]
-                        && !(n == 1 && sentence && is_stop_word(&tokens[i].0))
+                        && (n != 1 || !sentence || !is_stop_word(&tokens[i].0))
                         && !used.contains(&i)
                         && phrase
                             .exact
