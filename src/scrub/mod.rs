@@ -1084,12 +1084,15 @@ impl Scrubber {
             // are the same on every network: technology, not an identity.
             Ipv4 => {
                 let addr = value.split(['/', ':']).next().unwrap_or(value);
-                addr.parse::<Ipv4Addr>().is_ok_and(|a| !a.is_link_local())
+                // Loopback and "any" (`127.0.0.1:5432`, `0.0.0.0/0`) are the same on every
+                // machine: they name no network, and the report needs them.
+                addr.parse::<Ipv4Addr>()
+                    .is_ok_and(|a| !a.is_link_local() && !a.is_loopback() && !a.is_unspecified())
             }
             Ipv6 => {
                 let addr = value.split(['%', '/']).next().unwrap_or(value);
                 addr.parse::<Ipv6Addr>()
-                    .is_ok_and(|a| !a.is_unspecified() || addr != "::")
+                    .is_ok_and(|a| (!a.is_unspecified() || addr != "::") && !a.is_loopback())
                     && addr.matches(':').count() >= 2
             }
             Hostname => self.is_private_hostname(value),
@@ -1401,7 +1404,8 @@ fn long_enough(kind: &str, value: &str) -> bool {
             && value[1..].bytes().all(|b| b.is_ascii_lowercase()))
         // A person's initials (`TZ`, `JHB`) stand for them again in free prose ("TZ and SM
         // online"); an acronym of roles or technology found as one by mistake does not.
-        || (kind == "person"
+        // So do a codename's capitals ("codenamed PHL … PHL was our primary").
+        || (matches!(kind, "person" | "product")
             && (2..=3).contains(&value.len())
             && value.bytes().all(|b| b.is_ascii_uppercase())
             && !pack::is_acronym(value))
@@ -2407,6 +2411,14 @@ mod tests {
         assert_eq!(
             scrubbed("Mostly our Better Auth adapter.\n- 02:55:07 - Backend starts to emit errors"),
             "Mostly our Better Auth adapter.\n- T+0:00 - Backend starts to emit errors"
+        );
+    }
+
+    #[test]
+    fn a_codename_in_capitals_is_hidden_wherever_it_recurs() {
+        assert_eq!(
+            scrubbed("Our sites are codenamed PHL and more. PHL was our primary; DNS failed."),
+            "Our sites are codenamed Product A and more. Product A was our primary; DNS failed."
         );
     }
 
