@@ -388,7 +388,12 @@ impl Scrubber {
         // The last certain day written in this text and where it ends.
         let mut last_date: Option<(usize, chrono::NaiveDate)> = None;
         let following = days_written_after(text, &chosen);
-        for ((c, cover_end), following) in chosen.into_iter().zip(following) {
+        let zones_after = zones_written_after(text, &chosen);
+        // The last clock time: where it ends, its minute and what replaced it.
+        let mut last_clock: Option<(usize, i64, String)> = None;
+        for (((c, cover_end), following), zone_after) in
+            chosen.into_iter().zip(following).zip(zones_after)
+        {
             out.push_str(&text[cursor..c.start]);
             let replacement = match &c.generalised {
                 Some(Generalised::Fixed(s)) => s.clone(),
@@ -404,35 +409,65 @@ impl Scrubber {
                     }
                     month.clone()
                 }
-                Some(Generalised::Clock { day, minute }) => {
-                    let context = names.current_day.or(names.anchor.and_then(|a| a.0));
-                    let day = day.and_then(|d| d.resolve(context));
-                    // A date earlier in the same sentence is this time's day, and the day
-                    // the narrative is on from here ("On September 19 at 14:00 … At 15:00");
-                    // so is one right after it ("at 05:00 UTC on 1 March").
-                    let same_sentence = following.and_then(|d| d.resolve(context)).or(last_date
-                        .filter(|&(end, _)| {
-                            end <= c.start
-                                && c.start - end <= 80
-                                && !text[end..c.start].contains(['\n', ';'])
-                                && !text[end..c.start].contains(". ")
-                        })
-                        .map(|(_, d)| d));
-                    // A timestamp's own day is the narrative's day from here too
-                    // ("#### 2025-10-02T19:48", then "- 18:00: …").
-                    if day.is_some() || same_sentence.is_some() {
-                        names.current_day = day.or(same_sentence);
+                Some(Generalised::Clock { day, minute, zone }) => {
+                    // "16:15 local time (14:15 UTC)": a time in brackets right after another
+                    // is the same instant in another zone, which tells the first one's zone.
+                    let same_instant = last_clock
+                        .as_ref()
+                        .filter(|(end, _, _)| same_instant_in_brackets(text, *end, c.start));
+                    if let Some((_, earlier, replaced)) = same_instant {
+                        if let (None, Some(z)) = (names.zone, zone) {
+                            names.zone = Some(z + earlier - minute);
+                        }
+                        replaced.clone()
+                    } else {
+                        let context = names.current_day.or(names.anchor.and_then(|a| a.0));
+                        let day = day.and_then(|d| d.resolve(context));
+                        let mut minute = *minute;
+                        // A time in another zone than the report's is counted in the report's
+                        // (the end of a range names the zone of both: "09:44 - 09:48 UTC").
+                        let mut shift_days = 0;
+                        if let Some(z) = zone.or(zone_after) {
+                            match names.zone {
+                                None => names.zone = Some(z),
+                                Some(r) => {
+                                    let total = minute + r - z;
+                                    minute = total.rem_euclid(1440);
+                                    shift_days = total.div_euclid(1440);
+                                }
+                            }
+                        }
+                        // A date earlier in the same sentence is this time's day, and the day
+                        // the narrative is on from here ("On September 19 at 14:00 … At
+                        // 15:00"); so is one right after it ("at 05:00 UTC on 1 March").
+                        let same_sentence =
+                            following.and_then(|d| d.resolve(context)).or(last_date
+                                .filter(|&(end, _)| {
+                                    end <= c.start
+                                        && c.start - end <= 80
+                                        && !text[end..c.start].contains(['\n', ';'])
+                                        && !text[end..c.start].contains(". ")
+                                })
+                                .map(|(_, d)| d));
+                        // A timestamp's own day is the narrative's day from here too
+                        // ("#### 2025-10-02T19:48", then "- 18:00: …").
+                        if day.is_some() || same_sentence.is_some() {
+                            names.current_day = day.or(same_sentence);
+                        }
+                        let day = day
+                            .or(same_sentence)
+                            .or(names.current_day)
+                            .and_then(|d| d.checked_add_signed(chrono::Duration::days(shift_days)));
+                        let anchor = names.anchor.get_or_insert((day, minute));
+                        // The first time with a day gives one to an earlier time without: the
+                        // same day, or the day before when the clock went back ("from around
+                        // 6pm" and then "2018-01-18 4:19").
+                        if let (None, Some(d)) = (anchor.0, day) {
+                            let back = if minute - anchor.1 < -12 * 60 { 1 } else { 0 };
+                            anchor.0 = d.checked_sub_days(chrono::Days::new(back));
+                        }
+                        quasi::offset(*anchor, day, minute)
                     }
-                    let day = day.or(same_sentence).or(names.current_day);
-                    let anchor = names.anchor.get_or_insert((day, *minute));
-                    // The first time with a day gives one to an earlier time without: the same
-                    // day, or the day before when the clock went back ("from around 6pm" and
-                    // then "2018-01-18 4:19").
-                    if let (None, Some(d)) = (anchor.0, day) {
-                        let back = if *minute - anchor.1 < -12 * 60 { 1 } else { 0 };
-                        anchor.0 = d.checked_sub_days(chrono::Days::new(back));
-                    }
-                    quasi::offset(*anchor, day, *minute)
                 }
                 None => {
                     let spec = self.packs.kinds.get(c.kind);
@@ -444,6 +479,9 @@ impl Scrubber {
                     names.placeholder(c.kind, &canonical, template)
                 }
             };
+            if let Some(Generalised::Clock { minute, .. }) = &c.generalised {
+                last_clock = Some((c.end, *minute, replacement.clone()));
+            }
             let start = out.len();
             out.push_str(&replacement);
             findings.push(Finding {
@@ -1254,6 +1292,37 @@ impl KnownValues {
     }
 }
 
+/// Whether a clock time at `start` is in brackets right after one ending at `earlier_end`,
+/// with at most a few words between: `16:15 local time (14:15 UTC)`, `9:00 (17:00 CET)`.
+fn same_instant_in_brackets(text: &str, earlier_end: usize, start: usize) -> bool {
+    earlier_end <= start
+        && text[..start].ends_with('(')
+        && start - earlier_end <= 24
+        && text[earlier_end..start - 1]
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b' ')
+}
+
+/// For each chosen span, when it is a clock time without a zone in a range or list whose
+/// last time has one: that zone ("09:05 - 09:30 and 09:44 - 09:48 UTC").
+fn zones_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<i64>> {
+    let mut out: Vec<Option<i64>> = vec![None; chosen.len()];
+    for i in (0..chosen.len().saturating_sub(1)).rev() {
+        let ((c, _), (next, _)) = (&chosen[i], &chosen[i + 1]);
+        if let (Some(Generalised::Clock { zone: None, .. }), Some(Generalised::Clock { zone, .. })) =
+            (&c.generalised, &next.generalised)
+            && next.start >= c.end
+            && matches!(
+                text[c.end..next.start].trim(),
+                "-" | "–" | "—" | "to" | "until" | "till" | "and" | "," | "or"
+            )
+        {
+            out[i] = zone.or(out[i + 1]);
+        }
+    }
+    out
+}
+
 /// For each chosen span, when it is a clock time without a day: the day of a date written
 /// right after it ("05:00 UTC on 1 March", "13:39, March 10th").
 fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<quasi::WrittenDay>> {
@@ -1853,6 +1922,9 @@ struct Pseudonyms {
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
     /// The day of the last date that opened a line: times under it are on that day.
     current_day: Option<chrono::NaiveDate>,
+    /// The zone of the report's first zoned time (minutes east of UTC): times written in
+    /// another zone are counted in this one.
+    zone: Option<i64>,
     known: KnownValues,
     /// Person placeholders by single name (`alice`) and by each word of full names, so
     /// "Alice" and "Alice Smith" share one; the first assignment wins (deterministic).
@@ -2419,6 +2491,24 @@ mod tests {
         assert_eq!(
             scrubbed("Our sites are codenamed PHL and more. PHL was our primary; DNS failed."),
             "Our sites are codenamed Product A and more. Product A was our primary; DNS failed."
+        );
+    }
+
+    #[test]
+    fn clock_times_in_another_zone_count_in_the_reports_zone() {
+        // `PDT` is a zone, not "pm"; a time in brackets after another is the same instant.
+        assert_eq!(
+            scrubbed("Began 09:30 UTC. Posted 02:53 PDT; by 10:00 calm."),
+            "Began T+0:00. Posted T+0:23; by T+0:30 calm."
+        );
+        // The end of a range names the zone of both ends.
+        assert_eq!(
+            scrubbed("Began 16:04 BST. Errors 09:05 - 09:30 and 09:44 - 09:48 UTC."),
+            "Began T+0:00. Errors T-5:59 - T-5:34 and T-5:20 - T-5:16."
+        );
+        assert_eq!(
+            scrubbed("From 16:15 local time (14:15 UTC) on; fixed at 2020-06-03 14:30 UTC."),
+            "From T+0:00 local time (T+0:00) on; fixed at T+0:15."
         );
     }
 

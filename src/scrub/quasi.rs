@@ -14,6 +14,8 @@ pub enum Generalised {
     Clock {
         day: Option<WrittenDay>,
         minute: i64,
+        /// The zone written after it, in minutes east of UTC (`PDT` is -420).
+        zone: Option<i64>,
     },
     /// A date: its month as written out, and the day it names when that is certain (the
     /// year may be missing, `March 3`), so clock times after it on its line, or under it as
@@ -60,7 +62,11 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
             {
                 return None;
             }
-            clock_minute(value).map(|minute| Generalised::Clock { day: None, minute })
+            clock_minute(value).map(|minute| Generalised::Clock {
+                day: None,
+                minute,
+                zone: zone_of(value),
+            })
         }
         Transform::DateTime => {
             let iso = iso_day(value);
@@ -77,8 +83,12 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
                 // A syslog stamp (`Dec 20 09:01:14`) names its day without a year.
                 None => (day_of(value), value.get(6..).unwrap_or(value)),
             };
-            clock_minute(time_part.trim_start_matches(['T', ' ']))
-                .map(|minute| Generalised::Clock { day, minute })
+            let time_part = time_part.trim_start_matches(['T', ' ']);
+            clock_minute(time_part).map(|minute| Generalised::Clock {
+                day,
+                minute,
+                zone: zone_of(time_part),
+            })
         }
         Transform::Scale => {
             band(value, 1000.0, upper_bound_before(text_before)).map(Generalised::Fixed)
@@ -325,8 +335,9 @@ fn clock_minute(value: &str) -> Option<i64> {
         Some(m) => m.get(..2).unwrap_or(m).parse().ok()?,
         None => 0,
     };
-    let pm = rest.starts_with('p');
-    let am = rest.starts_with('a') && !rest.starts_with("ast");
+    // `pm`, not the `p` of a zone (`02:53 PDT`).
+    let pm = rest.starts_with("pm") || rest.starts_with("p.m");
+    let am = rest.starts_with("am") || rest.starts_with("a.m");
     if pm && hour < 12 {
         hour += 12;
     } else if am && hour == 12 {
@@ -336,6 +347,85 @@ fn clock_minute(value: &str) -> Option<i64> {
         return None;
     }
     Some(hour * 60 + minute)
+}
+
+/// The zone written after a clock time, in minutes east of UTC: `UTC`, `Z`, `+02:00`,
+/// `UTC+1`, or an abbreviation with its daylight time (`PDT`, `CEST`). Zones that name no
+/// season (`PT`, `ET`) give `None`: their offset depends on the date.
+fn zone_of(value: &str) -> Option<i64> {
+    let digits_end = value
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | '.' | ',')))
+        .unwrap_or(value.len());
+    let mut rest = value[digits_end..].trim_start().to_ascii_lowercase();
+    for meridiem in ["a.m.", "p.m.", "a.m", "p.m", "am", "pm"] {
+        if let Some(r) = rest.strip_prefix(meridiem) {
+            rest = r.trim_start().to_string();
+            break;
+        }
+    }
+    let rest = rest.trim_start_matches('(');
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | ':'))
+        .collect();
+    let (name, signed) = match word.find(['+', '-']) {
+        Some(at) => (&word[..at], Some(&word[at..])),
+        None => (word.as_str(), None),
+    };
+    const ZONES: &[(&str, i64)] = &[
+        ("utc", 0),
+        ("gmt", 0),
+        ("z", 0),
+        ("wet", 0),
+        ("west", 60),
+        ("bst", 60),
+        ("cet", 60),
+        ("cest", 120),
+        ("eet", 120),
+        ("eest", 180),
+        ("msk", 180),
+        ("sgt", 480),
+        ("hkt", 480),
+        ("awst", 480),
+        ("jst", 540),
+        ("kst", 540),
+        ("aest", 600),
+        ("aedt", 660),
+        ("nzst", 720),
+        ("nzdt", 780),
+        ("hst", -600),
+        ("akst", -540),
+        ("akdt", -480),
+        ("pst", -480),
+        ("pdt", -420),
+        ("mst", -420),
+        ("mdt", -360),
+        ("cst", -360),
+        ("cdt", -300),
+        ("est", -300),
+        ("edt", -240),
+    ];
+    let base = match name {
+        "" if signed.is_some() => 0,
+        _ => ZONES.iter().find(|(z, _)| *z == name)?.1,
+    };
+    let Some(signed) = signed else {
+        return Some(base);
+    };
+    if !matches!(name, "" | "utc" | "gmt") {
+        return None;
+    }
+    let sign = if signed.starts_with('-') { -1 } else { 1 };
+    let digits: String = signed[1..].chars().filter(char::is_ascii_digit).collect();
+    let (hours, minutes) = match digits.len() {
+        1 | 2 => (digits.parse::<i64>().ok()?, 0),
+        4 => (
+            digits[..2].parse::<i64>().ok()?,
+            digits[2..].parse::<i64>().ok()?,
+        ),
+        _ => return None,
+    };
+    (hours <= 14 && minutes < 60).then_some(base + sign * (hours * 60 + minutes))
 }
 
 /// The grouped figure inside a banded value ("384,212" of "384,212 concurrent players") and
