@@ -389,6 +389,15 @@ impl Scrubber {
         let mut last_date: Option<(usize, chrono::NaiveDate)> = None;
         let following = days_written_after(text, &chosen);
         let zones_after = zones_written_after(text, &chosen);
+        // A day written without its year ("On March 11th") takes the year of the text's first
+        // date that has one, until a day is known.
+        let year_hint = chosen.iter().find_map(|(c, _)| {
+            let day = match &c.generalised {
+                Some(Generalised::Date { day, .. } | Generalised::Clock { day, .. }) => *day,
+                _ => None,
+            }?;
+            chrono::NaiveDate::from_ymd_opt(day.year?, 1, 1)
+        });
         // The last clock time: where it ends, its minute and what replaced it.
         let mut last_clock: Option<(usize, i64, String)> = None;
         for (((c, cover_end), following), zone_after) in
@@ -398,7 +407,10 @@ impl Scrubber {
             let replacement = match &c.generalised {
                 Some(Generalised::Fixed(s)) => s.clone(),
                 Some(Generalised::Date { month, day }) => {
-                    let context = names.current_day.or(names.anchor.and_then(|a| a.0));
+                    let context = names
+                        .current_day
+                        .or(names.anchor.and_then(|a| a.0))
+                        .or(year_hint);
                     if let Some(day) = day.and_then(|d| d.resolve(context)) {
                         last_date = Some((c.end, day));
                         // A date opening its line heads the times under it ("### 2023-07-19",
@@ -421,7 +433,10 @@ impl Scrubber {
                         }
                         replaced.clone()
                     } else {
-                        let context = names.current_day.or(names.anchor.and_then(|a| a.0));
+                        let context = names
+                            .current_day
+                            .or(names.anchor.and_then(|a| a.0))
+                            .or(year_hint);
                         let day = day.and_then(|d| d.resolve(context));
                         let mut minute = *minute;
                         // A time in another zone than the report's is counted in the report's
@@ -2491,6 +2506,16 @@ mod tests {
         assert_eq!(
             scrubbed("Our sites are codenamed PHL and more. PHL was our primary; DNS failed."),
             "Our sites are codenamed Product A and more. Product A was our primary; DNS failed."
+        );
+    }
+
+    #[test]
+    fn a_day_without_its_year_takes_the_year_of_a_later_date() {
+        assert_eq!(
+            scrubbed(
+                "On March 11th at 18:00 UTC builds stopped. On March 10th at 13:39 UTC logs lagged. Fixed on 12 March 2017."
+            ),
+            "On March at T+0:00 builds stopped. On March at T-28:21 logs lagged. Fixed on March 2017."
         );
     }
 
