@@ -349,6 +349,23 @@ fn clock_minute(value: &str) -> Option<i64> {
     Some(hour * 60 + minute)
 }
 
+/// Zone abbreviations and their offsets (`scrubbers/time-zones.txt`), lower-case.
+fn zones() -> &'static std::collections::HashMap<String, i64> {
+    static ZONES: std::sync::OnceLock<std::collections::HashMap<String, i64>> =
+        std::sync::OnceLock::new();
+    ZONES.get_or_init(|| {
+        include_str!("../../scrubbers/time-zones.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let (name, offset) = l.split_once(char::is_whitespace)?;
+                Some((name.to_lowercase(), offset.trim().parse().ok()?))
+            })
+            .collect()
+    })
+}
+
 /// The zone written after a clock time, in minutes east of UTC: `UTC`, `Z`, `+02:00`,
 /// `UTC+1`, or an abbreviation with its daylight time (`PDT`, `CEST`). Zones that name no
 /// season (`PT`, `ET`) give `None`: their offset depends on the date.
@@ -372,42 +389,9 @@ fn zone_of(value: &str) -> Option<i64> {
         Some(at) => (&word[..at], Some(&word[at..])),
         None => (word.as_str(), None),
     };
-    const ZONES: &[(&str, i64)] = &[
-        ("utc", 0),
-        ("gmt", 0),
-        ("z", 0),
-        ("wet", 0),
-        ("west", 60),
-        ("bst", 60),
-        ("cet", 60),
-        ("cest", 120),
-        ("eet", 120),
-        ("eest", 180),
-        ("msk", 180),
-        ("sgt", 480),
-        ("hkt", 480),
-        ("awst", 480),
-        ("jst", 540),
-        ("kst", 540),
-        ("aest", 600),
-        ("aedt", 660),
-        ("nzst", 720),
-        ("nzdt", 780),
-        ("hst", -600),
-        ("akst", -540),
-        ("akdt", -480),
-        ("pst", -480),
-        ("pdt", -420),
-        ("mst", -420),
-        ("mdt", -360),
-        ("cst", -360),
-        ("cdt", -300),
-        ("est", -300),
-        ("edt", -240),
-    ];
     let base = match name {
         "" if signed.is_some() => 0,
-        _ => ZONES.iter().find(|(z, _)| *z == name)?.1,
+        _ => *zones().get(name)?,
     };
     let Some(signed) = signed else {
         return Some(base);
