@@ -520,6 +520,10 @@ macro_rules! impl_sql_store {
                 row.map(invitation_from_row).transpose()
             }
 
+            // An early return inside a transaction rolls it back first: sqlx defers the rollback
+            // of a dropped transaction until its connection is used again, and on SQLite one that
+            // wrote (even an UPDATE of no rows) holds the write lock until then, so the next writer
+            // on another connection waits and fails with "database is locked".
             async fn accept_invitation(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<User> {
                 let mut tx = self.pool.begin().await?;
                 let row: Option<(String, String, Option<String>, String, i64)> = sqlx::query_as(
@@ -546,6 +550,7 @@ macro_rules! impl_sql_store {
                 .await;
                 match result {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        tx.rollback().await?;
                         return Err(StoreError::Conflict(format!("a user with email `{}` exists", invitation.email)));
                     }
                     Err(e) => return Err(e.into()),
@@ -707,6 +712,7 @@ macro_rules! impl_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
+                    tx.rollback().await?;
                     return Err(StoreError::Conflict("only an approved report can be published".into()));
                 }
                 let c = &report.content;
@@ -776,6 +782,7 @@ macro_rules! impl_sql_store {
                 let (current,) = row.ok_or(StoreError::NotFound)?;
                 let current = parse_status(&current)?;
                 if !from.contains(&current) {
+                    tx.rollback().await?;
                     return Err(StoreError::Conflict(format!(
                         "a submission that is {} cannot become {}",
                         current.as_str(),
@@ -810,6 +817,7 @@ macro_rules! impl_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
+                    tx.rollback().await?;
                     return Err(StoreError::Conflict("the submission changed meanwhile".into()));
                 }
                 let note = change.reason.as_deref().or(change.note.as_deref());
@@ -1000,6 +1008,7 @@ macro_rules! impl_sql_store {
                     .await;
                 if let Err(sqlx::Error::Database(e)) = &result {
                     if e.is_unique_violation() {
+                        tx.rollback().await?;
                         return Err(StoreError::Conflict(format!("a digest `{}` exists", digest.slug)));
                     }
                 }
@@ -1013,9 +1022,11 @@ macro_rules! impl_sql_store {
                         .await;
                     if let Err(sqlx::Error::Database(e)) = &result {
                         if e.is_foreign_key_violation() {
+                            tx.rollback().await?;
                             return Err(StoreError::Conflict(format!("no published report `{report_id}`")));
                         }
                         if e.is_unique_violation() {
+                            tx.rollback().await?;
                             return Err(StoreError::Conflict(format!("report `{report_id}` is listed twice")));
                         }
                     }
