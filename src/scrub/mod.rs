@@ -2499,6 +2499,10 @@ mod tests {
             scrubbed("Mostly our Better Auth adapter.\n- 02:55:07 - Backend starts to emit errors"),
             "Mostly our Better Auth adapter.\n- T+0:00 - Backend starts to emit errors"
         );
+        assert_eq!(
+            scrubbed("Known issues with Block Storage today? We spoke with Grant."),
+            "Known issues with Block Storage today? We spoke with Person A."
+        );
     }
 
     #[test]

@@ -610,7 +610,18 @@ impl PeopleDetector {
                                 && !self.is_name_bits(flags[p], &lower[p])
                                 && !sentence_start(text, tokens[p].start)
                         });
-                    (f & BIT_AMBIGUOUS == 0 && !product) || weak || (after && !named_thing)
+                    // "issues with Block Storage": an ordinary-word name before a capitalised
+                    // ordinary word is the start of a longer name, whatever cue precedes it.
+                    let thing_after = f & BIT_AMBIGUOUS != 0
+                        && tokens.get(i + 1).is_some_and(|n| {
+                            n.title
+                                && only_space_between(text, t.end, n.start)
+                                && flags[i + 1] & BIT_ENGLISH != 0
+                                && !self.is_name_bits(flags[i + 1], &lower[i + 1])
+                        });
+                    (f & BIT_AMBIGUOUS == 0 && !product)
+                        || (weak && (strong || !thing_after))
+                        || (after && !named_thing)
                 } else {
                     // An unknown capitalised word right after a strong cue ("paged Zbigniew")
                     // or right before a person's verb ("Venkat hands over").
