@@ -407,10 +407,7 @@ impl Scrubber {
             let replacement = match &c.generalised {
                 Some(Generalised::Fixed(s)) => s.clone(),
                 Some(Generalised::Date { month, day }) => {
-                    let context = names
-                        .current_day
-                        .or(names.anchor.and_then(|a| a.0))
-                        .or(year_hint);
+                    let context = names.day_context(year_hint);
                     if let Some(day) = day.and_then(|d| d.resolve(context)) {
                         last_date = Some((c.end, day));
                         // A date opening its line heads the times under it ("### 2023-07-19",
@@ -433,10 +430,7 @@ impl Scrubber {
                         }
                         replaced.clone()
                     } else {
-                        let context = names
-                            .current_day
-                            .or(names.anchor.and_then(|a| a.0))
-                            .or(year_hint);
+                        let context = names.day_context(year_hint);
                         let day = day.and_then(|d| d.resolve(context));
                         let mut minute = *minute;
                         // A time in another zone than the report's is counted in the report's
@@ -1948,6 +1942,14 @@ struct Pseudonyms {
 }
 
 impl Pseudonyms {
+    /// The day a written day without its year is read against: the narrative's day, the
+    /// anchor's, or the year the text names elsewhere.
+    fn day_context(&self, year_hint: Option<chrono::NaiveDate>) -> Option<chrono::NaiveDate> {
+        self.current_day
+            .or(self.anchor.and_then(|a| a.0))
+            .or(year_hint)
+    }
+
     fn placeholder(&mut self, kind: &str, canonical: &str, template: &str) -> String {
         if let Some(p) = self.assigned.get(kind).and_then(|m| m.get(canonical)) {
             return p.clone();
