@@ -198,7 +198,10 @@ impl PeopleDetector {
                 let ambiguous_word = is_ambiguous
                     || (!name.contains(' ') && english.contains(&lower))
                     || (name.chars().count() <= 3 && !acronym);
-                let ambiguous_word = ambiguous_word || vendors.contains(&lower);
+                // A company whose name is also a technical acronym ("CAA" records) needs
+                // context like any ordinary word.
+                let ambiguous_word =
+                    ambiguous_word || vendors.contains(&lower) || super::pack::is_acronym(name);
                 names.push(name.to_string());
                 company_ambiguous.push(ambiguous_word);
                 company_vendor.push(vendors.contains(&lower));
@@ -1400,6 +1403,7 @@ impl PeopleDetector {
                     (w.chars().count() >= 2 && w.starts_with(|c: char| c.is_uppercase()))
                         .then(|| b.len() - w.len())
                 })
+                .or_else(|| self.unknown_capitalised_word_before(text, m.start()))
                 .unwrap_or(m.start());
             out.push((
                 self.with_article(text, start, vendor),
@@ -1407,6 +1411,24 @@ impl PeopleDetector {
             ));
         }
         out
+    }
+
+    /// The start of a capitalised word in no English dictionary right before `start`: the
+    /// first half of the same name ("Nîpîsîy House"), which hiding only the second half would
+    /// leave standing.
+    fn unknown_capitalised_word_before(&self, text: &str, start: usize) -> Option<usize> {
+        let before = text[..start].strip_suffix(' ')?;
+        let word = before.rsplit(|c: char| !c.is_alphabetic()).next()?;
+        let mut chars = word.chars();
+        let proper = chars.next().is_some_and(char::is_uppercase)
+            && chars.clone().count() >= 2
+            && chars.all(char::is_lowercase);
+        let lower = word.to_lowercase();
+        (proper
+            && !self.english.contains(&lower)
+            && !self.technology.contains(&lower)
+            && !self.never.contains(&lower))
+        .then(|| before.len() - word.len())
     }
 
     /// Whether `phrase` is, in full, a name in the company dictionary.
@@ -1597,7 +1619,10 @@ impl PeopleDetector {
         // before it is no evidence.
         // Nor before a vendor: "a cadence for Discord", "tools like
         // Datadog" name the vendor as technology; a customer needs a role word.
-        let weak_ignored = heading_line(text, m.start()) || self.company_vendor[index];
+        // Nor before a technical acronym: "checks for CAA records".
+        let weak_ignored = heading_line(text, m.start())
+            || self.company_vendor[index]
+            || super::pack::is_acronym(&text[m.start()..m.end()]);
         Some(self.company_context.iter().any(|c| {
             (window.ends_with(&format!(" {c}")) || window == *c)
                 && !(weak_ignored && self.weak_company_context.contains(c))

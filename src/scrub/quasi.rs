@@ -203,9 +203,9 @@ fn month_of(value: &str) -> Option<String> {
         return Some("[date]".to_string());
     }
     let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
-    // A weekday and month/day without a year (`Thu 10/28`): the month when it is certain,
+    // A month/day without a year (`on 7/28`, `Thu 10/28`): the month when it is certain,
     // otherwise nothing of it.
-    if nums.len() == 2 && parts.len() == 3 {
+    if nums.len() == 2 && parts.len() <= 3 {
         let (a, b) = (nums[0], nums[1]);
         let month = if (1..=12).contains(&a) && b > 12 && b <= 31 {
             a
@@ -286,7 +286,7 @@ fn day_of(value: &str) -> Option<WrittenDay> {
         }
     };
     let (month, day) = match nums.len() {
-        2 if parts.len() == 3 => certain(nums[0], nums[1])?,
+        2 if parts.len() <= 3 => certain(nums[0], nums[1])?,
         3 if parts[0].len() == 4 => (nums[1], nums[2]),
         3 => certain(nums[0], nums[1])?,
         _ => return None,
