@@ -400,6 +400,8 @@ impl Scrubber {
         });
         // The last clock time: where it ends, its minute and what replaced it.
         let mut last_clock: Option<(usize, i64, String)> = None;
+        // The last time placed on the timeline: its day and minute in the report's zone.
+        let mut last_instant: Option<(chrono::NaiveDate, i64)> = None;
         for (((c, cover_end), following), zone_after) in
             chosen.into_iter().zip(following).zip(zones_after)
         {
@@ -462,11 +464,31 @@ impl Scrubber {
                         // ("#### 2025-10-02T19:48", then "- 18:00: …").
                         if day.is_some() || same_sentence.is_some() {
                             names.current_day = day.or(same_sentence);
+                        } else if let (Some(current), Some((last_day, last_minute))) =
+                            (names.current_day, last_instant)
+                        {
+                            // A bare time far behind the last one on the same day is the next
+                            // day ("on April 30th at 11:22pm" … "acknowledged at 12:14am").
+                            if last_day == current && last_minute - minute > 12 * 60 {
+                                names.current_day = current.succ_opt();
+                            }
                         }
                         let day = day
                             .or(same_sentence)
                             .or(names.current_day)
                             .and_then(|d| d.checked_add_signed(chrono::Duration::days(shift_days)));
+                        if let Some(d) = day {
+                            last_instant = Some((d, minute));
+                        }
+                        // A time more than a month from the timeline's start belongs to
+                        // another incident on the same page (a status history, a digest): it
+                        // starts a timeline of its own, since an offset of hundreds of days
+                        // reads as nothing and ties one incident's day to another's.
+                        if let (Some((Some(start), _)), Some(d)) = (names.anchor, day) {
+                            if (d - start).num_days().abs() > SEPARATE_INCIDENT_DAYS {
+                                names.anchor = None;
+                            }
+                        }
                         let anchor = names.anchor.get_or_insert((day, minute));
                         // The first time with a day gives one to an earlier time without: the
                         // same day, or the day before when the clock went back ("from around
@@ -1355,6 +1377,9 @@ fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<q
         })
         .collect()
 }
+
+/// Days between a time and its timeline's start beyond which the time starts a new timeline.
+const SEPARATE_INCIDENT_DAYS: i64 = 31;
 
 /// Whether `start..end` is two to five capitals in brackets whose letters are the initials
 /// of the words right before the brackets ("personal access token (PAT)", "Mean Time To
@@ -2569,6 +2594,30 @@ mod tests {
             "### July 2023\n- T+0:00 disk alarm\n### July 2023\n- T+0:40 failover\n\n\
              On July 2023 at T+2d 14:20 it recurred. At T+2d 15:20 fixed.\n\
              The cert was issued on January 2021. At T+2d 16:20 we closed."
+        );
+    }
+
+    #[test]
+    fn a_bare_time_far_behind_the_last_one_is_the_next_day() {
+        assert_eq!(
+            scrubbed("Seen on April 30th at 11:22pm, paged at 11:27pm. Acknowledged at 12:14am."),
+            "Seen on April at T+0:00, paged at T+0:05. Acknowledged at T+0:52."
+        );
+    }
+
+    #[test]
+    fn a_time_more_than_a_month_away_starts_its_own_timeline() {
+        // A status history: each incident counts from its own start, and no offset ties one
+        // incident's day to another's.
+        assert_eq!(
+            scrubbed(
+                "On 2021-12-15 at 05:30 UTC the API failed; fixed at 07:00 UTC.\n\
+                 On 2021-10-02 at 16:08 UTC webhooks lagged; fixed at 17:00 UTC.\n\
+                 On 2021-10-20 at 09:00 UTC it lagged again."
+            ),
+            "On December 2021 at T+0:00 the API failed; fixed at T+1:30.\n\
+             On October 2021 at T+0:00 webhooks lagged; fixed at T+0:52.\n\
+             On October 2021 at T+17d 16:52 it lagged again."
         );
     }
 }
