@@ -484,10 +484,10 @@ impl Scrubber {
                         // another incident on the same page (a status history, a digest): it
                         // starts a timeline of its own, since an offset of hundreds of days
                         // reads as nothing and ties one incident's day to another's.
-                        if let (Some((Some(start), _)), Some(d)) = (names.anchor, day) {
-                            if (d - start).num_days().abs() > SEPARATE_INCIDENT_DAYS {
-                                names.anchor = None;
-                            }
+                        if let (Some((Some(start), _)), Some(d)) = (names.anchor, day)
+                            && (d - start).num_days().abs() > SEPARATE_INCIDENT_DAYS
+                        {
+                            names.anchor = None;
                         }
                         let anchor = names.anchor.get_or_insert((day, minute));
                         // The first time with a day gives one to an earlier time without: the
@@ -524,6 +524,11 @@ impl Scrubber {
                 replacement,
                 original: Some(text[c.start..cover_end].to_string()),
             });
+            // "resolved by 5:25 p.m. The root cause": the time's last dot also ended the
+            // sentence.
+            if text[c.start..cover_end].ends_with("m.") && sentence_follows(&text[cover_end..]) {
+                out.push('.');
+            }
             cursor = cover_end;
         }
         out.push_str(&text[cursor..]);
@@ -1376,6 +1381,17 @@ fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<q
             }
         })
         .collect()
+}
+
+/// Whether `rest` (the text after a match) starts a new sentence or ends the text: a line
+/// break, or a space and a capital.
+fn sentence_follows(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        None | Some('\n' | '\r') => true,
+        Some(' ') => chars.next().is_some_and(char::is_uppercase),
+        _ => false,
+    }
 }
 
 /// Days between a time and its timeline's start beyond which the time starts a new timeline.
