@@ -418,6 +418,10 @@ impl Scrubber {
                             names.current_day = Some(day);
                         }
                     }
+                    // A day became its month: "on 3 March" reads "in March".
+                    if !month.starts_with('[') {
+                        on_to_in(&mut out);
+                    }
                     month.clone()
                 }
                 Some(Generalised::Clock { day, minute, zone }) => {
@@ -1171,6 +1175,9 @@ impl Scrubber {
             }
             Hostname => self.is_private_hostname(value),
             Url => !self.is_public_doc_url(value),
+            HostPath => value
+                .split_once('/')
+                .is_some_and(|(host, _)| self.is_private_hostname(host)),
             Phone => (8..=15).contains(&value.bytes().filter(u8::is_ascii_digit).count()),
             OwnName => {
                 let lower = value.trim_matches(['"', '`', '\'']).to_lowercase();
@@ -1381,6 +1388,23 @@ fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<q
             }
         })
         .collect()
+}
+
+/// Turns a trailing "on " into "in " (same length, so earlier findings keep their places).
+fn on_to_in(out: &mut String) {
+    let Some(before) = out.strip_suffix("on ").or_else(|| out.strip_suffix("On ")) else {
+        return;
+    };
+    if before
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+    {
+        return;
+    }
+    let at = before.len();
+    let capital = out[at..].starts_with('O');
+    out.replace_range(at..at + 2, if capital { "In" } else { "in" });
 }
 
 /// Whether `rest` (the text after a match) starts a new sentence or ends the text: a line
@@ -2562,7 +2586,7 @@ mod tests {
             scrubbed(
                 "On March 11th at 18:00 UTC builds stopped. On March 10th at 13:39 UTC logs lagged. Fixed on 12 March 2017."
             ),
-            "On March at T+0:00 builds stopped. On March at T-28:21 logs lagged. Fixed on March 2017."
+            "In March at T+0:00 builds stopped. In March at T-28:21 logs lagged. Fixed in March 2017."
         );
     }
 
@@ -2594,8 +2618,8 @@ mod tests {
                  19 January to 04:00 UTC on 20 January it was slow.\n#### 2018-01-25T10:00\n\
                  - 11:00 retried"
             ),
-            "Traffic builds from around T+0:00.\n### January 2018 T+10:19\nFrom T+35:00 on \
-             January to T+2d 10:00 on January it was slow.\n#### T+7d 16:00\n- T+7d 17:00 retried"
+            "Traffic builds from around T+0:00.\n### January 2018 T+10:19\nFrom T+35:00 in \
+             January to T+2d 10:00 in January it was slow.\n#### T+7d 16:00\n- T+7d 17:00 retried"
         );
     }
 
@@ -2608,8 +2632,8 @@ mod tests {
                  The cert was issued on 2021-01-01. At 16:00 we closed."
             ),
             "### July 2023\n- T+0:00 disk alarm\n### July 2023\n- T+0:40 failover\n\n\
-             On July 2023 at T+2d 14:20 it recurred. At T+2d 15:20 fixed.\n\
-             The cert was issued on January 2021. At T+2d 16:20 we closed."
+             In July 2023 at T+2d 14:20 it recurred. At T+2d 15:20 fixed.\n\
+             The cert was issued in January 2021. At T+2d 16:20 we closed."
         );
     }
 
@@ -2617,7 +2641,7 @@ mod tests {
     fn a_bare_time_far_behind_the_last_one_is_the_next_day() {
         assert_eq!(
             scrubbed("Seen on April 30th at 11:22pm, paged at 11:27pm. Acknowledged at 12:14am."),
-            "Seen on April at T+0:00, paged at T+0:05. Acknowledged at T+0:52."
+            "Seen in April at T+0:00, paged at T+0:05. Acknowledged at T+0:52."
         );
     }
 
@@ -2631,9 +2655,17 @@ mod tests {
                  On 2021-10-02 at 16:08 UTC webhooks lagged; fixed at 17:00 UTC.\n\
                  On 2021-10-20 at 09:00 UTC it lagged again."
             ),
-            "On December 2021 at T+0:00 the API failed; fixed at T+1:30.\n\
-             On October 2021 at T+0:00 webhooks lagged; fixed at T+0:52.\n\
-             On October 2021 at T+17d 16:52 it lagged again."
+            "In December 2021 at T+0:00 the API failed; fixed at T+1:30.\n\
+             In October 2021 at T+0:00 webhooks lagged; fixed at T+0:52.\n\
+             In October 2021 at T+17d 16:52 it lagged again."
+        );
+    }
+
+    #[test]
+    fn a_word_ending_a_technologys_two_word_name_is_no_person() {
+        assert_eq!(
+            scrubbed("the primary SQL Server, identified as X, failed; Anna Kowalski noticed"),
+            "the primary SQL Server, identified as X, failed; Person A noticed"
         );
     }
 }

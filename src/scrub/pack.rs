@@ -110,6 +110,9 @@ pub enum Validator {
     Login,
     /// A dotless machine name: no technology, stopword, region or ordinary word.
     DotlessHost,
+    /// A link written without its scheme (`status.acme.example/incident/880`): its host is
+    /// a private hostname.
+    HostPath,
 }
 
 /// A rewrite computed from the value rather than a placeholder.
@@ -273,6 +276,7 @@ impl Packs {
                     Some("ipv6") => Some(Validator::Ipv6),
                     Some("hostname") => Some(Validator::Hostname),
                     Some("url") => Some(Validator::Url),
+                    Some("host-path") => Some(Validator::HostPath),
                     Some("phone") => Some(Validator::Phone),
                     Some("own-name") => Some(Validator::OwnName),
                     Some("person-name") => Some(Validator::PersonName),

@@ -592,7 +592,15 @@ impl PeopleDetector {
                         .get(i + 1)
                         .is_some_and(|v| self.after_things.contains(v.as_ref()));
                 let after = after && !thing_verb;
-                let single = if never_name {
+                // "SQL Server": the word ends a technology's two-word name.
+                let ends_technology = i > 0
+                    && only_space_between(text, tokens[i - 1].end, t.start)
+                    && self
+                        .technology
+                        .contains(&format!("{} {}", lower[i - 1], lower[i]));
+                let single = if ends_technology {
+                    false
+                } else if never_name {
                     strong
                         || after
                         || self.phrase_before(&tokens, &lower, &flags, i, text)
