@@ -1229,9 +1229,6 @@ impl Scrubber {
         !(labels.len() == 2 && FILE_EXTENSIONS.contains(last))
     }
 
-    /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
-    /// is in the list. A lookup per label rather than a comparison per listed domain, as
-    /// every hostname and URL match is checked here.
     /// Whether a value found once is looked for again: long enough, and not a person found
     /// in lower case by a strong cue ("Hey, captain") whose name is an ordinary word, hidden
     /// there but not at every "captain" of the report.
@@ -1242,8 +1239,10 @@ impl Scrubber {
                 && self.people.is_plain_word(value))
     }
 
-    /// A subdomain that carries an account's number (`u4417823.wl124.sendgrid.net`) names
-    /// that account, not the shared service.
+    /// The host is a listed domain or a subdomain of one: it or a suffix of it after a dot
+    /// is in the list. A lookup per label rather than a comparison per listed domain, as
+    /// every hostname and URL match is checked here. A subdomain that carries an account's
+    /// number (`u4417823.wl124.sendgrid.net`) names that account, not the shared service.
     fn is_public_domain(&self, host: &str) -> bool {
         let listed = &self.packs.public_domain_set;
         listed.contains(host)
