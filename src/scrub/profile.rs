@@ -130,7 +130,9 @@ impl ProfileMatcher {
             })
             .flat_map(|(label, tld)| {
                 let short = domain_initialism(label, tld);
-                (label.len() >= 5)
+                // An ordinary word (`crates` of `crates.io`, `groups` of `groups.io`) is no
+                // handle: alone it would hide every crate and group of the report.
+                (label.len() >= 5 && !is_known_word(&label.to_lowercase()))
                     .then(|| label.to_string())
                     .into_iter()
                     .chain(short)
@@ -1085,6 +1087,22 @@ mod tests {
             products: vec!["Roadrunner".into()],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_domain_label_that_is_an_ordinary_word_is_no_handle() {
+        let m = ProfileMatcher::with_dictionary(
+            &IdentityProfile {
+                name: "Quokka Rail".into(),
+                domains: vec!["crates.io".into(), "getquokka.com".into()],
+                ..Default::default()
+            },
+            |w| w == "crates",
+            |_| false,
+        );
+        let text = "crates failed and getquokka paged";
+        let found: Vec<&str> = m.find(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, vec!["getquokka"]);
     }
 
     #[test]
