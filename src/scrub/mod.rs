@@ -466,14 +466,22 @@ impl Scrubber {
                                 .map(|(_, d)| d));
                         // A timestamp's own day is the narrative's day from here too
                         // ("#### 2025-10-02T19:48", then "- 18:00: …").
+                        let previous_end = last_clock.as_ref().map(|(end, _, _)| *end);
+                        let cue = day_cue(text, previous_end, c.start, cover_end);
                         if day.is_some() || same_sentence.is_some() {
                             names.current_day = day.or(same_sentence);
                         } else if let (Some(current), Some((last_day, last_minute))) =
                             (names.current_day, last_instant)
                         {
                             // A bare time far behind the last one on the same day is the next
-                            // day ("on April 30th at 11:22pm" … "acknowledged at 12:14am").
-                            if last_day == current && last_minute - minute > 12 * 60 {
+                            // day ("on April 30th at 11:22pm" … "acknowledged at 12:14am"),
+                            // and so is one the sentence puts on the next day.
+                            let behind = last_minute - minute;
+                            if last_day == current
+                                && (behind > 12 * 60
+                                    || cue == Some(DayCue::Next)
+                                    || (cue == Some(DayCue::NextIfEarlier) && behind > 0))
+                            {
                                 names.current_day = current.succ_opt();
                             }
                         }
@@ -501,7 +509,15 @@ impl Scrubber {
                             let back = if minute - anchor.1 < -12 * 60 { 1 } else { 0 };
                             anchor.0 = d.checked_sub_days(chrono::Days::new(back));
                         }
-                        quasi::offset(*anchor, day, minute)
+                        if day.is_none() && anchor.0.is_none() {
+                            // No day anywhere yet: days are counted from the first time's,
+                            // by the weekdays and cues the text writes beside its times.
+                            let beside = weekday_beside(text, c.start, cover_end);
+                            let on_day = names.dayless.day_of(minute, beside, cue);
+                            quasi::offset_in_days(anchor.1, on_day, minute)
+                        } else {
+                            quasi::offset(*anchor, day, minute)
+                        }
                     }
                 }
                 None => {
@@ -673,14 +689,15 @@ impl Scrubber {
             }
         }
         // A host found with its domain (`cp-iad-07.gullwing.internal`) is the same host named
-        // by its first label alone (`cp-iad-07`), when that label is distinctive: it holds a
-        // digit and a hyphen.
+        // by its first label alone (`cp-iad-07`, "the Sunfire server"), when that label is
+        // distinctive: it holds a digit and a hyphen, or it is a coined word in no dictionary.
         for (value, kind, canonical) in &values {
             if *kind == "hostname"
                 && let Some((label, _)) = value.split_once('.')
                 && label.len() >= 5
-                && label.contains('-')
-                && label.bytes().any(|b| b.is_ascii_digit())
+                && ((label.contains('-') && label.bytes().any(|b| b.is_ascii_digit()))
+                    || (label.bytes().all(|b| b.is_ascii_alphabetic())
+                        && !self.people.is_known_word(&label.to_lowercase())))
                 && seen.insert(label.to_lowercase())
             {
                 given.push((label.to_string(), "hostname", canonical.clone()));
@@ -1389,6 +1406,143 @@ fn days_written_after(text: &str, chosen: &[(Candidate, usize)]) -> Vec<Option<q
         .collect()
 }
 
+/// How far after a clock time a day cue is that time's ("10:38 on the following day").
+const CUE_AFTER: usize = 24;
+
+/// What the words around a clock time say of its day, relative to the time before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DayCue {
+    /// "on the following day at 10:38", "the next morning at 08:00".
+    Next,
+    /// "that night at 00:00", "overnight at 02:10": the next day if the clock went back.
+    NextIfEarlier,
+}
+
+/// The day cue in the sentence around a clock time at `start..end`: the words before it back
+/// to the sentence's start or past the words right after the time before (which are that
+/// time's), and the words up to `CUE_AFTER` bytes after it.
+fn day_cue(text: &str, previous_end: Option<usize>, start: usize, end: usize) -> Option<DayCue> {
+    // Up to the sentence's end or the next figure, which may be the next time's.
+    let words_after = |end: usize| {
+        let window = &text[end..floor_char_boundary(text, end + CUE_AFTER)];
+        end + window
+            .find(|c: char| matches!(c, '\n' | '.' | ';') || c.is_ascii_digit())
+            .unwrap_or(window.len())
+    };
+    let sentence_start = text[..start]
+        .rfind(['\n', '.', ';'])
+        .map_or(0, |i| i + 1)
+        .max(floor_char_boundary(text, start.saturating_sub(80)))
+        .max(previous_end.map_or(0, |e| words_after(e).min(start)));
+    let after = &text[end..words_after(end)];
+    let around = format!("{} {}", &text[sentence_start..start], after).to_ascii_lowercase();
+    const NEXT: &[&str] = &[
+        "next day",
+        "following day",
+        "next morning",
+        "following morning",
+        "day after",
+    ];
+    const NEXT_IF_EARLIER: &[&str] = &["that night", "overnight", "that evening", "midnight"];
+    if NEXT.iter().any(|w| around.contains(w)) {
+        Some(DayCue::Next)
+    } else if NEXT_IF_EARLIER.iter().any(|w| around.contains(w)) {
+        Some(DayCue::NextIfEarlier)
+    } else {
+        None
+    }
+}
+
+/// The weekday written right beside a clock time at `start..end` ("4.39pm on Monday",
+/// "Tuesday 10:38", "Monday at 9am"), Monday = 0.
+fn weekday_beside(text: &str, start: usize, end: usize) -> Option<u32> {
+    const DAYS: [&str; 7] = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"];
+    let of_word = |word: &str| -> Option<u32> {
+        let lower = word.to_ascii_lowercase();
+        let stem = lower.strip_suffix("day")?;
+        DAYS.iter().position(|d| *d == stem).map(|i| i as u32)
+    };
+    let after = text[end..].trim_start_matches([' ', ',']);
+    let after = after
+        .strip_prefix("on ")
+        .or_else(|| after.strip_prefix("On "))
+        .unwrap_or(after);
+    let word: &str = &after[..after
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(after.len())];
+    if let Some(day) = of_word(word) {
+        return Some(day);
+    }
+    let mut before = text[..start].trim_end_matches([' ', ',']);
+    for joiner in ["at", "around", "about", "approximately", "by", "from"] {
+        if let Some(b) = before.strip_suffix(joiner)
+            && b.ends_with([' ', ','])
+        {
+            before = b.trim_end_matches([' ', ',']);
+            break;
+        }
+    }
+    let word = before
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    of_word(word)
+}
+
+/// Days of a timeline whose times have no date: the first time's day is 0, and later times
+/// move on by the weekdays written beside them, by cues like "the next morning", or by a
+/// clock far behind the one before (past midnight).
+#[derive(Default)]
+struct DaylessDays {
+    day: i64,
+    last_minute: Option<i64>,
+    last_weekday: Option<(u32, i64)>,
+}
+
+impl DaylessDays {
+    fn day_of(&mut self, minute: i64, weekday: Option<u32>, cue: Option<DayCue>) -> i64 {
+        let behind = self.last_minute.map_or(0, |last| last - minute);
+        if let Some(w) = weekday {
+            if let Some((last_w, last_day)) = self.last_weekday {
+                self.day = last_day + i64::from((w + 7 - last_w) % 7);
+            } else if self.last_minute.is_some()
+                && (behind > 12 * 60 || cue.is_some() && behind > 0)
+            {
+                self.day += 1;
+            }
+            self.last_weekday = Some((w, self.day));
+        } else if self.last_minute.is_some()
+            && (behind > 12 * 60
+                || cue == Some(DayCue::Next)
+                || (cue == Some(DayCue::NextIfEarlier) && behind > 0))
+        {
+            self.day += 1;
+        }
+        self.last_minute = Some(minute);
+        self.day
+    }
+}
+
+/// Words whose "on" belongs to them, not to a date after it.
+const PHRASAL_ON: &[&str] = &[
+    "based",
+    "depend",
+    "depends",
+    "depending",
+    "depended",
+    "rely",
+    "relies",
+    "relying",
+    "relied",
+    "focus",
+    "focused",
+    "focusing",
+    "built",
+    "drawn",
+    "drew",
+    "draw",
+];
+
 /// Turns a trailing "on " into "in " (same length, so earlier findings keep their places).
 fn on_to_in(out: &mut String) {
     let Some(before) = out.strip_suffix("on ").or_else(|| out.strip_suffix("On ")) else {
@@ -1399,6 +1553,16 @@ fn on_to_in(out: &mut String) {
         .next_back()
         .is_some_and(char::is_alphanumeric)
     {
+        return;
+    }
+    // "based on 3 March figures": an "on" that belongs to the verb is no day's "on".
+    let verb = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if PHRASAL_ON.contains(&verb.as_str()) {
         return;
     }
     let at = before.len();
@@ -1412,7 +1576,14 @@ fn sentence_follows(rest: &str) -> bool {
     let mut chars = rest.chars();
     match chars.next() {
         None | Some('\n' | '\r') => true,
-        Some(' ') => chars.next().is_some_and(char::is_uppercase),
+        Some(' ') => {
+            let next = chars.as_str();
+            let word = &next[..next
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(next.len())];
+            // "7:30 p.m. Sunday, Nov. 8": a day or month name goes on with the time.
+            next.starts_with(char::is_uppercase) && !quasi::names_day_or_month(word)
+        }
         _ => false,
     }
 }
@@ -1995,6 +2166,8 @@ struct Pseudonyms {
     anchor: Option<(Option<chrono::NaiveDate>, i64)>,
     /// The day of the last date that opened a line: times under it are on that day.
     current_day: Option<chrono::NaiveDate>,
+    /// Days of the timeline while no time has a date.
+    dayless: DaylessDays,
     /// The zone of the report's first zoned time (minutes east of UTC): times written in
     /// another zone are counted in this one.
     zone: Option<i64>,
@@ -2586,6 +2759,57 @@ mod tests {
                 "On March 11th at 18:00 UTC builds stopped. On March 10th at 13:39 UTC logs lagged. Fixed on 12 March 2017."
             ),
             "In March at T+0:00 builds stopped. In March at T-28:21 logs lagged. Fixed in March 2017."
+        );
+    }
+
+    #[test]
+    fn an_ordinary_word_before_an_acronym_or_a_region_is_no_company() {
+        assert_eq!(
+            scrubbed("We moved the Public IPs. Backups sit in Phoenix Arizona."),
+            "We moved the Public IPs. Backups sit in Phoenix Arizona."
+        );
+        assert_eq!(
+            scrubbed("Our customer Phoenix paid."),
+            "Our customer Company A paid."
+        );
+    }
+
+    #[test]
+    fn a_coined_first_label_of_a_private_host_is_hidden_alone() {
+        assert_eq!(
+            scrubbed(
+                "The sunfire.mxrouting.net server died. The Sunfire server was old; the accounts.mxrouting.net accounts stayed."
+            ),
+            "The host-1 server died. The host-1 server was old; the host-2 accounts stayed."
+        );
+    }
+
+    #[test]
+    fn times_without_dates_move_on_by_their_weekdays_and_day_cues() {
+        assert_eq!(
+            scrubbed(
+                "It failed at 4.39pm on Monday. By 8.30am on Tuesday it worked. All was back by 4pm Tuesday."
+            ),
+            "It failed at T+0:00 on Monday. By T+15:51 on Tuesday it worked. All was back by T+23:21 Tuesday."
+        );
+        assert_eq!(
+            scrubbed(
+                "At 07:08 a node failed. At 10:38 on the following day it failed again, and at 11:00 it was fixed. That night at 00:00 we migrated."
+            ),
+            "At T+0:00 a node failed. At T+27:30 on the following day it failed again, and at T+27:52 it was fixed. That night at T+40:52 we migrated."
+        );
+        // Without a cue, a clock a few hours back is read as the same day.
+        assert_eq!(
+            scrubbed("Errors began at 14:00. The deploy had gone out at 09:00."),
+            "Errors began at T+0:00. The deploy had gone out at T-5:00."
+        );
+    }
+
+    #[test]
+    fn an_on_that_belongs_to_its_verb_stays_before_a_generalised_day() {
+        assert_eq!(
+            scrubbed("Capacity was planned based on 3 March figures. It failed on 9 March."),
+            "Capacity was planned based on March figures. It failed in March."
         );
     }
 

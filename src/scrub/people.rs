@@ -37,6 +37,7 @@ struct PeopleContext {
     callers: Vec<String>,
     function_words: Vec<String>,
     place_prefixes: Vec<String>,
+    region_names: Vec<String>,
     job_title_words: Vec<String>,
     unit_words: Vec<String>,
 }
@@ -58,6 +59,9 @@ pub struct PeopleDetector {
     never: FxHashSet<String>,
     /// Technologies and their vendors: a name right after one is part of a product's name.
     technology: FxHashSet<String>,
+    /// The second words of two-word technology names ("server" of "sql server"), so the
+    /// pair is only built and looked up where it can match.
+    technology_second_words: FxHashSet<String>,
     /// Ordinary English words: a capitalised one is a sentence start or a heading, not a name.
     english: FxHashSet<String>,
     strong_before: FxHashSet<String>,
@@ -78,6 +82,8 @@ pub struct PeopleDetector {
     function_words: FxHashSet<String>,
     /// First words of two-word place names ("San Francisco").
     place_prefixes: FxHashSet<String>,
+    /// Regions written after a town ("Phoenix Arizona").
+    region_names: FxHashSet<String>,
     /// Last words of a job title in a list of people ("Data Officer").
     job_title_words: FxHashSet<String>,
     companies: Option<AhoCorasick>,
@@ -145,6 +151,13 @@ impl PeopleDetector {
         let vendors = lower_set(TECH_VENDORS);
         let mut technology = vendors.clone();
         technology.extend(technology_terms.iter().cloned());
+        let technology_second_words = technology
+            .iter()
+            .filter_map(|t| match t.split(' ').collect::<Vec<_>>()[..] {
+                [_, second] => Some(second.to_string()),
+                _ => None,
+            })
+            .collect();
         let mut never = lower_set(STOPWORDS);
         never.extend(technology.iter().cloned());
         let mut ambiguous = lower_set(NAME_COMMON_WORDS);
@@ -223,6 +236,7 @@ impl PeopleDetector {
             ambiguous,
             never,
             technology,
+            technology_second_words,
             english,
             strong_before: lowered(&ctx.people.strong_before),
             before,
@@ -236,6 +250,7 @@ impl PeopleDetector {
             callers: lowered(&ctx.people.callers),
             function_words: lowered(&ctx.people.function_words),
             place_prefixes: lowered(&ctx.people.place_prefixes),
+            region_names: lowered(&ctx.people.region_names),
             job_title_words: lowered(&ctx.people.job_title_words),
             companies,
             company_ambiguous,
@@ -594,6 +609,7 @@ impl PeopleDetector {
                 let after = after && !thing_verb;
                 // "SQL Server": the word ends a technology's two-word name.
                 let ends_technology = i > 0
+                    && self.technology_second_words.contains(lower[i].as_ref())
                     && only_space_between(text, tokens[i - 1].end, t.start)
                     && self
                         .technology
@@ -1402,17 +1418,7 @@ impl PeopleDetector {
             }
             last_end = Some(m.end());
             let vendor = self.company_vendor[m.pattern().as_usize()];
-            // "Pemberton & Vale": the capitalised word before an ampersand is the name's
-            // first half.
-            let start = text[..m.start()]
-                .strip_suffix(" & ")
-                .and_then(|b| {
-                    let w = b.rsplit(|c: char| !c.is_alphabetic()).next()?;
-                    (w.chars().count() >= 2 && w.starts_with(|c: char| c.is_uppercase()))
-                        .then(|| b.len() - w.len())
-                })
-                .or_else(|| self.unknown_capitalised_word_before(text, m.start()))
-                .unwrap_or(m.start());
+            let start = self.first_half_before(text, m.start()).unwrap_or(m.start());
             out.push((
                 self.with_article(text, start, vendor),
                 self.with_country(text, m.end()),
@@ -1421,22 +1427,29 @@ impl PeopleDetector {
         out
     }
 
-    /// The start of a capitalised word in no English dictionary right before `start`: the
-    /// first half of the same name ("Nîpîsîy House"), which hiding only the second half would
-    /// leave standing.
-    fn unknown_capitalised_word_before(&self, text: &str, start: usize) -> Option<usize> {
-        let before = text[..start].strip_suffix(' ')?;
+    /// The start of the first half of a company name found from its second half: the
+    /// capitalised word before an ampersand ("Pemberton & Vale"), or a capitalised word in no
+    /// English dictionary right before it ("Nîpîsîy House"), which hiding only the second half
+    /// would leave standing.
+    fn first_half_before(&self, text: &str, start: usize) -> Option<usize> {
+        let (before, ampersand) = match text[..start].strip_suffix(" & ") {
+            Some(b) => (b, true),
+            None => (text[..start].strip_suffix(' ')?, false),
+        };
         let word = before.rsplit(|c: char| !c.is_alphabetic()).next()?;
         let mut chars = word.chars();
-        let proper = chars.next().is_some_and(char::is_uppercase)
-            && chars.clone().count() >= 2
-            && chars.all(char::is_lowercase);
-        let lower = word.to_lowercase();
-        (proper
-            && !self.english.contains(&lower)
-            && !self.technology.contains(&lower)
-            && !self.never.contains(&lower))
-        .then(|| before.len() - word.len())
+        let capitalised = chars.next().is_some_and(char::is_uppercase);
+        let long_enough = chars.clone().count() >= if ampersand { 1 } else { 2 };
+        let first_half = capitalised
+            && long_enough
+            && (ampersand || {
+                let lower = word.to_lowercase();
+                chars.all(char::is_lowercase)
+                    && !self.english.contains(&lower)
+                    && !self.technology.contains(&lower)
+                    && !self.never.contains(&lower)
+            });
+        first_half.then(|| before.len() - word.len())
     }
 
     /// Whether `phrase` is, in full, a name in the company dictionary.
@@ -1609,6 +1622,7 @@ impl PeopleDetector {
             .any(|b| b.is_ascii_lowercase());
         if !self.company_vendor[index]
             && !acronym
+            && !self.modifies_next_word(text, m.end())
             && self.name_in_running_text(text, m.start(), m.end())
             && !sentence_start(text, m.start())
             && !heading_line(text, m.start())
@@ -1635,6 +1649,23 @@ impl PeopleDetector {
             (window.ends_with(&format!(" {c}")) || window == *c)
                 && !(weak_ignored && self.weak_company_context.contains(c))
         }))
+    }
+
+    /// Whether the word after `end` makes a capitalised ordinary word its modifier or its
+    /// town rather than a name: a technical acronym ("the Public IPs") or a region ("Phoenix
+    /// Arizona", "Phoenix, Arizona").
+    fn modifies_next_word(&self, text: &str, end: usize) -> bool {
+        let after = text[end..].strip_prefix(", ").unwrap_or(&text[end..]);
+        let Some(after) = after.strip_prefix(' ') else {
+            return false;
+        };
+        let word = &after[..after
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(after.len())];
+        let singular = word.strip_suffix('s').unwrap_or(word);
+        let capitals = singular.len() >= 2 && singular.bytes().all(|b| b.is_ascii_uppercase());
+        (capitals && super::pack::is_acronym(singular))
+            || self.region_names.contains(&word.to_lowercase())
     }
 
     /// Whether an ordinary-word company at `start..end` stands as a name in running text:

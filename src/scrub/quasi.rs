@@ -115,7 +115,7 @@ pub fn parse(transform: Transform, value: &str, text_before: &str) -> Option<Gen
 
 /// The offset of a clock value from the anchor, as `T+h:mm` / `T-h:mm`.
 pub fn offset(anchor: (Option<NaiveDate>, i64), day: Option<NaiveDate>, minute: i64) -> String {
-    let mut delta = match (anchor.0, day) {
+    let delta = match (anchor.0, day) {
         (Some(a), Some(d)) => (d - a).num_days() * 1440 + minute - anchor.1,
         _ => {
             let d = minute - anchor.1;
@@ -123,6 +123,16 @@ pub fn offset(anchor: (Option<NaiveDate>, i64), day: Option<NaiveDate>, minute: 
             if d < -12 * 60 { d + 1440 } else { d }
         }
     };
+    written_offset(delta)
+}
+
+/// `minute` on day `day` of a timeline without dates, as an offset from its first time, at
+/// `anchor_minute` on day 0.
+pub fn offset_in_days(anchor_minute: i64, day: i64, minute: i64) -> String {
+    written_offset(day * 1440 + minute - anchor_minute)
+}
+
+fn written_offset(mut delta: i64) -> String {
     let sign = if delta < 0 { '-' } else { '+' };
     delta = delta.abs();
     // Two days and more read as days: `T+11d 6:42`, not `T+270:42`.
@@ -135,6 +145,35 @@ pub fn offset(anchor: (Option<NaiveDate>, i64), day: Option<NaiveDate>, minute: 
         );
     }
     format!("T{sign}{}:{:02}", delta / 60, delta % 60)
+}
+
+/// Whether `word` is a weekday or month name, whole or abbreviated (`Sunday`, `Nov`).
+pub fn names_day_or_month(word: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    let lower = word.to_ascii_lowercase();
+    NAMES.contains(&lower.as_str())
+        || MONTHS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(&lower) || m[..3].eq_ignore_ascii_case(&lower))
+        || lower == "sept"
 }
 
 const MONTHS: [&str; 12] = [
@@ -310,9 +349,14 @@ fn iso_day(value: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).filter(|d| d.year() > 1900)
 }
 
-/// Minutes since midnight of `14:32`, `2:32 PM`, `4pm`, `14:32:10 UTC`.
+/// Minutes since midnight of `14:32`, `2:32 PM`, `4pm`, `14:32:10 UTC`, `22h00`.
 fn clock_minute(value: &str) -> Option<i64> {
-    let lower = value.to_ascii_lowercase();
+    let mut lower = value.to_ascii_lowercase();
+    if let [h1, h2, b'h', m1, m2] = lower.as_bytes()
+        && [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit())
+    {
+        lower = format!("{}:{}", &lower[..2], &lower[3..]);
+    }
     let digits_end = lower
         .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ','))
         .unwrap_or(lower.len());
