@@ -485,10 +485,15 @@ impl Scrubber {
                                 names.current_day = current.succ_opt();
                             }
                         }
-                        let day = day
-                            .or(same_sentence)
-                            .or(names.current_day)
-                            .and_then(|d| d.checked_add_signed(chrono::Duration::days(shift_days)));
+                        // "at 21:16 the previous day": this time only, a day back.
+                        let back = i64::from(
+                            day.is_none()
+                                && same_sentence.is_none()
+                                && cue == Some(DayCue::Previous),
+                        );
+                        let day = day.or(same_sentence).or(names.current_day).and_then(|d| {
+                            d.checked_add_signed(chrono::Duration::days(shift_days - back))
+                        });
                         if let Some(d) = day {
                             last_instant = Some((d, minute));
                         }
@@ -686,6 +691,21 @@ impl Scrubber {
                 && seen.insert(last.to_lowercase())
             {
                 given.push((last.to_string(), "person", last.to_lowercase()));
+            }
+        }
+        // A handle found with its `@` (`@stevekuznetsov`) is the same account written bare in
+        // a chat log or a byline, when the login is no word, name or technology of its own.
+        for (value, kind, canonical) in &values {
+            if *kind == "handle"
+                && let Some(bare) = value.strip_prefix('@')
+                && bare.len() >= 4
+                && bare
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                && !self.people.is_known_word(&bare.to_lowercase())
+                && seen.insert(bare.to_lowercase())
+            {
+                given.push((bare.to_string(), "handle", canonical.clone()));
             }
         }
         // A host found with its domain (`cp-iad-07.gullwing.internal`) is the same host named
@@ -1207,7 +1227,7 @@ impl Scrubber {
             }
             PersonName => self.people.plausible_name(value),
             Luhn => luhn_valid(value),
-            Login => self.people.could_be_login(value),
+            Login => self.people.could_be_login(value.trim_matches('@')),
             DotlessHost => {
                 !profile::cloud_region(value.to_lowercase().as_bytes())
                     && !self.allowed_terms.contains(&value.to_lowercase())
@@ -1416,6 +1436,8 @@ enum DayCue {
     Next,
     /// "that night at 00:00", "overnight at 02:10": the next day if the clock went back.
     NextIfEarlier,
+    /// "at 21:16 the previous day": the day before, for this time only.
+    Previous,
 }
 
 /// The day cue in the sentence around a clock time at `start..end`: the words before it back
@@ -1444,7 +1466,17 @@ fn day_cue(text: &str, previous_end: Option<usize>, start: usize, end: usize) ->
         "day after",
     ];
     const NEXT_IF_EARLIER: &[&str] = &["that night", "overnight", "that evening", "midnight"];
-    if NEXT.iter().any(|w| around.contains(w)) {
+    const PREVIOUS: &[&str] = &[
+        "previous day",
+        "day before",
+        "prior day",
+        "previous evening",
+        "previous night",
+        "night before",
+    ];
+    if PREVIOUS.iter().any(|w| around.contains(w)) {
+        Some(DayCue::Previous)
+    } else if NEXT.iter().any(|w| around.contains(w)) {
         Some(DayCue::Next)
     } else if NEXT_IF_EARLIER.iter().any(|w| around.contains(w)) {
         Some(DayCue::NextIfEarlier)
@@ -1501,6 +1533,9 @@ struct DaylessDays {
 
 impl DaylessDays {
     fn day_of(&mut self, minute: i64, weekday: Option<u32>, cue: Option<DayCue>) -> i64 {
+        if cue == Some(DayCue::Previous) && weekday.is_none() {
+            return self.day - 1;
+        }
         let behind = self.last_minute.map_or(0, |last| last - minute);
         if let Some(w) = weekday {
             if let Some((last_w, last_day)) = self.last_weekday {
@@ -2188,6 +2223,14 @@ impl Pseudonyms {
     }
 
     fn placeholder(&mut self, kind: &str, canonical: &str, template: &str) -> String {
+        // "Mark E. Waite" and "Mark E Waite" are one person.
+        let undotted;
+        let canonical = if kind == "person" && canonical.contains(". ") {
+            undotted = canonical.replace(". ", " ");
+            undotted.as_str()
+        } else {
+            canonical
+        };
         if let Some(p) = self.assigned.get(kind).and_then(|m| m.get(canonical)) {
             return p.clone();
         }
@@ -2785,6 +2828,26 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_a_middle_initial_and_a_surname_are_one_person() {
+        assert_eq!(
+            scrubbed(
+                "Thanks go out to many, such as Mark E Waite and Mark E. Waite. Plan B Rollout was late; Grant A Access."
+            ),
+            "Thanks go out to many, such as Person A and Person A. Plan B Rollout was late; Grant A Access."
+        );
+    }
+
+    #[test]
+    fn a_handle_found_with_its_at_sign_is_hidden_bare_too() {
+        assert_eq!(
+            scrubbed(
+                "* 09:12 @stevekuznetsov merges the fix.\n\nstevekuznetsov said it was fine; @will and will stayed."
+            ),
+            "* T+0:00 @user-1 merges the fix.\n\n@user-1 said it was fine; @user-2 and will stayed."
+        );
+    }
+
+    #[test]
     fn times_without_dates_move_on_by_their_weekdays_and_day_cues() {
         assert_eq!(
             scrubbed(
@@ -2797,6 +2860,12 @@ mod tests {
                 "At 07:08 a node failed. At 10:38 on the following day it failed again, and at 11:00 it was fixed. That night at 00:00 we migrated."
             ),
             "At T+0:00 a node failed. At T+27:30 on the following day it failed again, and at T+27:52 it was fixed. That night at T+40:52 we migrated."
+        );
+        assert_eq!(
+            scrubbed(
+                "On 2019-03-11 at 08:15 logins failed. At 09:01 we read the log: it changed at 21:16 the previous day."
+            ),
+            "In March 2019 at T+0:00 logins failed. At T+0:46 we read the log: it changed at T-10:59 the previous day."
         );
         // Without a cue, a clock a few hours back is read as the same day.
         assert_eq!(

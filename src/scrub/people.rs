@@ -459,6 +459,11 @@ impl PeopleDetector {
             // Given names that are also months or stopwords (June, May) are names only with
             // a surname or a person's context; they get through to the checks below.
             let never_name = f & BIT_NEVER != 0 && f & BIT_GIVEN != 0 && t.title && !t.code;
+            if let Some(end) = self.initial_and_surname(text, &tokens, &lower, &flags, i) {
+                out.push((t.start, tokens[end].core_end));
+                i = end + 1;
+                continue;
+            }
             if (f & BIT_NEVER != 0 && !never_name) || l.len() < 2 {
                 i += 1;
                 continue;
@@ -496,6 +501,13 @@ impl PeopleDetector {
                     .last()
                     .is_some_and(|&(_, e)| e == tokens[i - 2].core_end);
             let weak = strong || joined || self.context_before(text, &tokens, &lower, &flags, i);
+            if t.title
+                && let Some(end) = self.name_with_middle_initial(text, &tokens, &lower, &flags, i)
+            {
+                out.push((t.start, tokens[end].core_end));
+                i = end + 1;
+                continue;
+            }
             if t.title {
                 // A run of capitalised words: given name + surname (+ surname).
                 let mut end_tok = i;
@@ -768,6 +780,64 @@ impl PeopleDetector {
             return end;
         }
         self.title_word_at(text, end, true).unwrap_or(end)
+    }
+
+    /// "Mark E Waite", "Daniel J. Bernstein": a given name, a middle initial and a capitalised
+    /// word that is a name or in no dictionary are one person, even where the given name is
+    /// also an ordinary word. The index of the last token.
+    fn name_with_middle_initial(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lower: &[std::borrow::Cow<'_, str>],
+        flags: &[u16],
+        i: usize,
+    ) -> Option<usize> {
+        let (initial, last) = (tokens.get(i + 1)?, tokens.get(i + 2)?);
+        let letter = &text[initial.start..initial.core_end];
+        let gap = &text[initial.core_end..last.start];
+        let shaped = letter.len() == 1
+            && letter.bytes().all(|b| b.is_ascii_uppercase())
+            && text[tokens[i].core_end..initial.start] == *" "
+            && matches!(gap, " " | ". ")
+            && last.title
+            && !last.code;
+        let last_bits = flags[i + 2];
+        (shaped
+            && self.given_like_bits(flags[i], &lower[i])
+            && flags[i] & BIT_NEVER == 0
+            && last_bits & BIT_NEVER == 0
+            && (self.is_name_bits(last_bits, &lower[i + 2])
+                || self.unknown_word_bits(last_bits, &lower[i + 2])))
+        .then_some(i + 2)
+    }
+
+    /// "J Birchall assumes the lead": a capital initial without its dot and a surname or a
+    /// capitalised word in no dictionary are a person. `A` and `I` are words, not initials.
+    /// The index of the surname's token.
+    fn initial_and_surname(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lower: &[std::borrow::Cow<'_, str>],
+        flags: &[u16],
+        i: usize,
+    ) -> Option<usize> {
+        let (initial, last) = (&tokens[i], tokens.get(i + 1)?);
+        let letter = &text[initial.start..initial.core_end];
+        let shaped = letter.len() == 1
+            && letter.bytes().all(|b| b.is_ascii_uppercase())
+            && !matches!(letter, "A" | "I")
+            && initial.core_end == initial.end
+            && text[initial.end..last.start] == *" "
+            && last.title
+            && !last.code
+            && last.core_end - last.start >= 4
+            && !text[..initial.start].ends_with(|c: char| c.is_alphanumeric() || c == '-');
+        let bits = flags[i + 1];
+        let surname =
+            bits & BIT_SURNAME != 0 && bits & (BIT_ENGLISH | BIT_AMBIGUOUS | BIT_NEVER) == 0;
+        (shaped && (surname || self.unknown_word_bits(bits, &lower[i + 1]))).then_some(i + 1)
     }
 
     /// Where a name found from `start` really starts when a particle stands before it:
