@@ -519,33 +519,21 @@ pub(crate) struct Filter {
     pub clauses: Vec<Clause>,
 }
 
-/// What a report must match of a query's units: at least `required` of them, or, with
-/// `leading_suffice`, every one of that many first units. With no units every live report
-/// matches.
-pub(crate) struct Matching<'a> {
-    pub units: &'a [Box<dyn Query>],
-    pub required: usize,
-    pub leading_suffice: Option<usize>,
-}
-
-/// Counts the reports that match `matching` and every filter: the total, the facet
-/// dimensions `own` (those without an active filter), and each filtered dimension with every
-/// filter but its own (drill-sideways). Works on per-segment document sets: the units' posting
-/// lists are walked once, filters on facet values are read from `ValueBits`, and every count
-/// is an AND and a popcount. With `keep`, the matches stay in the tally for ranking.
+/// Counts the reports that match at least `required` of `units` (every live report when
+/// there are none) and every filter: the total, the facet dimensions `own` (those without an active filter), and each
+/// filtered dimension with every filter but its own (drill-sideways). Works on per-segment
+/// document sets: the units' posting lists are walked once, filters on facet values are read
+/// from `ValueBits`, and every count is an AND and a popcount. With `keep`, the matches stay
+/// in the tally for ranking.
 pub(crate) fn count(
     searcher: &Searcher,
-    matching: Matching,
+    units: &[Box<dyn Query>],
+    required: usize,
     filters: &[Filter],
     own: Dims,
     sets: &SegmentSets,
     keep: bool,
 ) -> tantivy::Result<Tally> {
-    let Matching {
-        units,
-        required,
-        leading_suffice,
-    } = matching;
     let scoring = EnableScoring::disabled_from_searcher(searcher);
     // A unit's key is its full description: every term, field and option it matches on.
     let units = units
@@ -580,13 +568,8 @@ pub(crate) fn count(
                     .iter()
                     .map(|(key, w)| sets.units.get(key, w.as_ref(), reader))
                     .collect::<tantivy::Result<Vec<_>>>()?;
-                let mut matched = at_least(&each, required, max_doc);
-                let leading = leading_suffice.filter(|&n| n < required);
-                if let Some(n) = leading {
-                    matched.or(&at_least(&each[..n], n, max_doc));
-                }
-                base.and(&matched);
-                if keep && (required < units.len() || leading.is_some()) {
+                base.and(&at_least(&each, required, max_doc));
+                if keep && required < units.len() {
                     relaxed_units = Some(each);
                 }
             }

@@ -15,7 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-use super::collect::{self, Clause, Dims, Filter, KINDS, SEVERITIES};
+use super::collect::{self, Clause, Dims, Filter, KINDS, SEVERITIES, Tally};
 use super::rank::{self, Proximity, Ranking};
 use super::{Fields, SearchError, SearchIndex, understand};
 use crate::domain::submission::{ReportKind, Severity};
@@ -223,9 +223,6 @@ fn field_scorers(f: &Fields, stem: &str, weight: f32, fuzzy: bool) -> Vec<Box<dy
 /// scorers out of the matching means they are only consulted on reports that match.
 struct Plan {
     units: Vec<Box<dyn Query>>,
-    /// How many of `units`, from the first, name recognised concepts (technologies,
-    /// categories, factors).
-    concepts: usize,
     scorers: Vec<Box<dyn Query>>,
     /// Every scorer is a plain term query (no typo tolerance), so ranking can prune.
     prunable: bool,
@@ -262,7 +259,6 @@ fn plan(
         }
         claimed.extend(stems.iter().map(String::as_str));
     }
-    let concepts = units.len();
     // Two words the reports also write as one match either way, as one unit.
     for (a, b, word) in &u.compounds {
         if claimed.contains(&a.as_str()) || claimed.contains(&b.as_str()) {
@@ -317,7 +313,6 @@ fn plan(
     }
     Plan {
         units,
-        concepts,
         scorers,
         prunable: !fuzzy,
     }
@@ -587,43 +582,33 @@ fn run_with(
             kind: own.kind && !flt.dims.kind,
         };
     }
-    let count = |plan: &Plan, required: usize, leading: Option<usize>| {
-        collect::count(
+    let count = |plan: &Plan, required: usize| -> Result<Tally, SearchError> {
+        let tally = collect::count(
             &searcher,
-            collect::Matching {
-                units: &plan.units,
-                required,
-                leading_suffice: leading,
-            },
+            &plan.units,
+            required,
             &filters,
             own,
             &index.sets,
             true,
-        )
+        )?;
+        Ok(tally)
     };
     // Strictest first: a report that matches everything the query names beats one that
     // matches part of it; requirements relax only while too little is found.
     let levels = requirement_levels(exact.units.len());
-    let mut required = levels[0];
-    let mut tally = count(&exact, required, None)?;
-    for &fewer in &levels[1..] {
+    let mut tally = count(&exact, levels[0])?;
+    for &required in &levels[1..] {
         if tally.total >= RELAX_BELOW {
             break;
         }
-        required = fewer;
-        tally = count(&exact, required, None)?;
-    }
-    // A report about everything the query names as concepts matches too, whatever words it
-    // uses for the rest ("why did our dns stop resolving" finds the DNS outage written as
-    // "lookups failed"); ranking by coverage puts the reports with those words first.
-    if exact.concepts > 0 && exact.concepts < required {
-        tally = count(&exact, required, Some(exact.concepts))?;
+        tally = count(&exact, required)?;
     }
     let mut chosen = exact;
     let mut fuzzy = false;
     if tally.total < FUZZY_BELOW && !u.terms.is_empty() {
         let tolerant = plan(&searcher, &f, taxonomy, &u, true);
-        let t = count(&tolerant, 1, None)?;
+        let t = count(&tolerant, 1)?;
         if t.total > tally.total {
             (tally, chosen) = (t, tolerant);
             fuzzy = true;
@@ -1003,50 +988,6 @@ mod tests {
         let after = run(&index, &q).unwrap();
         assert_eq!(after.total, before.total - 1);
         assert!(after.hits.iter().all(|h| h.id != victim));
-    }
-
-    /// A report about every concept the query names matches even when it words the rest
-    /// differently, though enough reports use the query's own words; it ranks below them.
-    #[test]
-    fn a_report_on_the_named_concept_matches_whatever_words_it_uses() {
-        let (corpus, _) = judged_fixture();
-        let template = serde_json::to_value(&corpus[0]).unwrap();
-        let report = |id: &str, title: &str, tech: &str| {
-            let mut r = template.clone();
-            r["id"] = id.into();
-            r["title"] = title.into();
-            r["summary"] = title.into();
-            r["narrative"] = "We restarted it and wrote a runbook.".into();
-            r["mitigation"] = "".into();
-            r["contributing_factors"] = serde_json::json!([]);
-            r["technologies"] = serde_json::json!([{ "id": tech }]);
-            serde_json::from_value::<PublicReport>(r).unwrap()
-        };
-        let mut reports: Vec<PublicReport> = (0..12)
-            .map(|i| report(&format!("s{i}"), "DNS stopped resolving names", "coredns"))
-            .collect();
-        reports.push(report(
-            "other-words",
-            "Lookups failed after a zone change",
-            "bind9",
-        ));
-        reports.push(report("not-dns", "The queue stopped consuming", "rabbitmq"));
-        let dir = tempfile::tempdir().unwrap();
-        let index = SearchIndex::open(dir.path()).unwrap();
-        index_reports(&index, reports, 0).unwrap();
-        let found = run(
-            &index,
-            &SearchQuery {
-                text: "why did our dns stop resolving".into(),
-                limit: 20,
-                ..SearchQuery::default()
-            },
-        )
-        .unwrap();
-        let ids: Vec<&str> = found.hits.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(found.total, 13, "{ids:?}");
-        assert_eq!(ids.last(), Some(&"other-words"), "{ids:?}");
-        assert!(!ids.contains(&"not-dns"));
     }
 
     /// An identifier typed whole ranks the reports that carry it whole above those that only
