@@ -468,8 +468,17 @@ impl Scrubber {
                         // ("#### 2025-10-02T19:48", then "- 18:00: …").
                         let previous_end = last_clock.as_ref().map(|(end, _, _)| *end);
                         let cue = day_cue(text, previous_end, c.start, cover_end);
+                        let beside = weekday_beside(text, c.start, cover_end);
                         if day.is_some() || same_sentence.is_some() {
                             names.current_day = day.or(same_sentence);
+                        } else if let (Some(w), Some((last_w, last_day))) =
+                            (beside, names.weekday_day)
+                        {
+                            // "4.39pm on Monday" … "8.30am on Tuesday": the weekdays written
+                            // beside two times count the days between them.
+                            names.current_day = last_day.checked_add_days(chrono::Days::new(
+                                u64::from((w + 7 - last_w) % 7),
+                            ));
                         } else if let (Some(current), Some((last_day, last_minute))) =
                             (names.current_day, last_instant)
                         {
@@ -484,6 +493,11 @@ impl Scrubber {
                             {
                                 names.current_day = current.succ_opt();
                             }
+                        }
+                        if let (Some(w), Some(d)) =
+                            (beside, day.or(same_sentence).or(names.current_day))
+                        {
+                            names.weekday_day = Some((w, d));
                         }
                         // "at 21:16 the previous day": this time only, a day back.
                         let back = i64::from(
@@ -517,7 +531,6 @@ impl Scrubber {
                         if day.is_none() && anchor.0.is_none() {
                             // No day anywhere yet: days are counted from the first time's,
                             // by the weekdays and cues the text writes beside its times.
-                            let beside = weekday_beside(text, c.start, cover_end);
                             let on_day = names.dayless.day_of(minute, beside, cue);
                             quasi::offset_in_days(anchor.1, on_day, minute)
                         } else {
@@ -2203,6 +2216,8 @@ struct Pseudonyms {
     current_day: Option<chrono::NaiveDate>,
     /// Days of the timeline while no time has a date.
     dayless: DaylessDays,
+    /// The weekday written beside the last time that had both, and that time's day.
+    weekday_day: Option<(u32, chrono::NaiveDate)>,
     /// The zone of the report's first zoned time (minutes east of UTC): times written in
     /// another zone are counted in this one.
     zone: Option<i64>,
@@ -2866,6 +2881,12 @@ mod tests {
                 "On 2019-03-11 at 08:15 logins failed. At 09:01 we read the log: it changed at 21:16 the previous day."
             ),
             "In March 2019 at T+0:00 logins failed. At T+0:46 we read the log: it changed at T-10:59 the previous day."
+        );
+        assert_eq!(
+            scrubbed(
+                "## 15 Oct 2009\nIt failed at 4.39pm on Monday. By 8.30am on Tuesday it worked."
+            ),
+            "## October 2009\nIt failed at T+0:00 on Monday. By T+15:51 on Tuesday it worked."
         );
         // Without a cue, a clock a few hours back is read as the same day.
         assert_eq!(

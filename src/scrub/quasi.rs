@@ -241,6 +241,16 @@ fn month_of(value: &str) -> Option<String> {
     {
         return Some("[date]".to_string());
     }
+    // `20250127` in a file or branch name: the same shape, down to the month (`202501`).
+    if let [compact] = parts[..]
+        && compact.len() == 8
+        && compact.bytes().all(|b| b.is_ascii_digit())
+    {
+        let (year, month, day) = (&compact[..4], &compact[4..6], &compact[6..]);
+        let valid =
+            NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+        return valid.map(|_| format!("{year}{month}"));
+    }
     let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
     // A month/day without a year (`on 7/28`, `Thu 10/28`): the month when it is certain,
     // otherwise nothing of it.
