@@ -485,12 +485,7 @@ impl Scrubber {
                             // A bare time far behind the last one on the same day is the next
                             // day ("on April 30th at 11:22pm" … "acknowledged at 12:14am"),
                             // and so is one the sentence puts on the next day.
-                            let behind = last_minute - minute;
-                            if last_day == current
-                                && (behind > 12 * 60
-                                    || cue == Some(DayCue::Next)
-                                    || (cue == Some(DayCue::NextIfEarlier) && behind > 0))
-                            {
+                            if last_day == current && DayCue::moves_on(cue, last_minute - minute) {
                                 names.current_day = current.succ_opt();
                             }
                         }
@@ -1453,6 +1448,16 @@ enum DayCue {
     Previous,
 }
 
+impl DayCue {
+    /// Whether a time `behind` minutes before the last one, with `cue` around it, is on the
+    /// next day: far behind (past midnight), or put there by the words.
+    fn moves_on(cue: Option<DayCue>, behind: i64) -> bool {
+        behind > 12 * 60
+            || cue == Some(DayCue::Next)
+            || (cue == Some(DayCue::NextIfEarlier) && behind > 0)
+    }
+}
+
 /// The day cue in the sentence around a clock time at `start..end`: the words before it back
 /// to the sentence's start or past the words right after the time before (which are that
 /// time's), and the words up to `CUE_AFTER` bytes after it.
@@ -1559,11 +1564,7 @@ impl DaylessDays {
                 self.day += 1;
             }
             self.last_weekday = Some((w, self.day));
-        } else if self.last_minute.is_some()
-            && (behind > 12 * 60
-                || cue == Some(DayCue::Next)
-                || (cue == Some(DayCue::NextIfEarlier) && behind > 0))
-        {
+        } else if self.last_minute.is_some() && DayCue::moves_on(cue, behind) {
             self.day += 1;
         }
         self.last_minute = Some(minute);

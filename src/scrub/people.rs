@@ -794,10 +794,8 @@ impl PeopleDetector {
         i: usize,
     ) -> Option<usize> {
         let (initial, last) = (tokens.get(i + 1)?, tokens.get(i + 2)?);
-        let letter = &text[initial.start..initial.core_end];
         let gap = &text[initial.core_end..last.start];
-        let shaped = letter.len() == 1
-            && letter.bytes().all(|b| b.is_ascii_uppercase())
+        let shaped = single_capital(text, initial)
             && text[tokens[i].core_end..initial.start] == *" "
             && matches!(gap, " " | ". ")
             && last.title
@@ -824,10 +822,8 @@ impl PeopleDetector {
         i: usize,
     ) -> Option<usize> {
         let (initial, last) = (&tokens[i], tokens.get(i + 1)?);
-        let letter = &text[initial.start..initial.core_end];
-        let shaped = letter.len() == 1
-            && letter.bytes().all(|b| b.is_ascii_uppercase())
-            && !matches!(letter, "A" | "I")
+        let shaped = single_capital(text, initial)
+            && !matches!(&text[initial.start..initial.core_end], "A" | "I")
             && initial.core_end == initial.end
             && text[initial.end..last.start] == *" "
             && last.title
@@ -2115,6 +2111,12 @@ fn after_title(text: &str, start: usize) -> bool {
 /// (`Redis Enterprise`, `Mirth Connect`, `Max Pool Size`, `Zebra TC52`): then it is part of
 /// a longer name, and its capital says nothing about a company. A country code after it
 /// ("Target UK") does not count.
+/// Whether a token is one capital letter (an initial, with or without its dot).
+fn single_capital(text: &str, token: &Token) -> bool {
+    let letter = &text.as_bytes()[token.start..token.core_end];
+    letter.len() == 1 && letter[0].is_ascii_uppercase()
+}
+
 fn inside_proper_run(text: &str, start: usize, end: usize) -> bool {
     let capital_word = |w: &str| {
         w.starts_with(|c: char| c.is_uppercase())
