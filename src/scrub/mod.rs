@@ -1506,12 +1506,6 @@ fn day_cue(text: &str, previous_end: Option<usize>, start: usize, end: usize) ->
 /// The weekday written right beside a clock time at `start..end` ("4.39pm on Monday",
 /// "Tuesday 10:38", "Monday at 9am"), Monday = 0.
 fn weekday_beside(text: &str, start: usize, end: usize) -> Option<u32> {
-    const DAYS: [&str; 7] = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"];
-    let of_word = |word: &str| -> Option<u32> {
-        let lower = word.to_ascii_lowercase();
-        let stem = lower.strip_suffix("day")?;
-        DAYS.iter().position(|d| *d == stem).map(|i| i as u32)
-    };
     let after = text[end..].trim_start_matches([' ', ',']);
     let after = after
         .strip_prefix("on ")
@@ -1520,7 +1514,7 @@ fn weekday_beside(text: &str, start: usize, end: usize) -> Option<u32> {
     let word: &str = &after[..after
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(after.len())];
-    if let Some(day) = of_word(word) {
+    if let Some(day) = quasi::weekday_of(word) {
         return Some(day);
     }
     let mut before = text[..start].trim_end_matches([' ', ',']);
@@ -1536,7 +1530,7 @@ fn weekday_beside(text: &str, start: usize, end: usize) -> Option<u32> {
         .rsplit(|c: char| !c.is_ascii_alphabetic())
         .next()
         .unwrap_or_default();
-    of_word(word)
+    quasi::weekday_of(word)
 }
 
 /// Days of a timeline whose times have no date: the first time's day is 0, and later times

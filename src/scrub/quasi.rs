@@ -147,29 +147,22 @@ fn written_offset(mut delta: i64) -> String {
     format!("T{sign}{}:{:02}", delta / 60, delta % 60)
 }
 
+/// The weekday a whole weekday name names (`Tuesday`), Monday = 0.
+pub fn weekday_of(word: &str) -> Option<u32> {
+    const STEMS: [&str; 7] = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"];
+    let lower = word.to_ascii_lowercase();
+    let stem = lower.strip_suffix("day")?;
+    STEMS.iter().position(|d| *d == stem).map(|i| i as u32)
+}
+
 /// Whether `word` is a weekday or month name, whole or abbreviated (`Sunday`, `Nov`).
 pub fn names_day_or_month(word: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
+    const SHORT: &[&str] = &[
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     ];
     let lower = word.to_ascii_lowercase();
-    NAMES.contains(&lower.as_str())
+    weekday_of(&lower).is_some()
+        || SHORT.contains(&lower.as_str())
         || MONTHS
             .iter()
             .any(|m| m.eq_ignore_ascii_case(&lower) || m[..3].eq_ignore_ascii_case(&lower))
